@@ -1,0 +1,90 @@
+"""Record: scores in nbgrader's gradebook, the course's system of record.
+
+Autograde writes the scores of the submissions it could run. For those it could not (missing,
+invalid, crashed, timed out), this module records zeros through the same gradebook API, so
+`nbgrader export` and formgrader agree with our CSV files and nothing is left in nbgrader's
+"needs manual grade" limbo.
+"""
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from nbgrader.api import Gradebook
+
+
+@dataclass(frozen=True)
+class CellScore:
+    """Points of one graded cell of one submission."""
+
+    cell: str
+    points: float
+    max_points: float
+    manual: bool  # a written answer graded by hand
+    pending: bool  # still waiting for a manual grade
+
+
+def _open(course):
+    return Gradebook(f"sqlite:///{Path(course) / 'gradebook.db'}", "backproplab")
+
+
+def _notebook(gradebook, assignment, student):
+    # Each assignment of the course has exactly one notebook, named like the assignment.
+    return gradebook.find_submission_notebook(assignment, assignment, student)
+
+
+def scores(course, assignment, student):
+    """Scores of every graded cell of a graded submission.
+
+    Returns:
+    - dict grade_id -> CellScore.
+    """
+    with _open(course) as gradebook:
+        return {grade.name: CellScore(grade.name, float(grade.score), float(grade.max_score),
+                                      grade.cell_type == "markdown",
+                                      bool(grade.needs_manual_grade))
+                for grade in _notebook(gradebook, assignment, student).grades}
+
+
+def record_zero(course, assignment, student):
+    """Record a score of zero on every graded cell of a submission that could not be run.
+
+    Returns:
+    - dict grade_id -> CellScore, all zero.
+    """
+    with _open(course) as gradebook:
+        gradebook.update_or_create_student(student)
+        gradebook.update_or_create_submission(assignment, student)
+        for grade in _notebook(gradebook, assignment, student).grades:
+            grade.auto_score = 0.0
+            grade.needs_manual_grade = False
+        gradebook.db.commit()
+    return scores(course, assignment, student)
+
+
+@dataclass(frozen=True)
+class CellResult:
+    """One graded cell of one submission: its points and what happened in it."""
+
+    cell: str
+    points: float
+    max_points: float
+    status: str
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    """One student's grade on one assignment."""
+
+    student: str
+    assignment: str
+    status: str  # "graded", or why it was not run, e.g. "missing notebook"
+    cells: tuple
+
+    @property
+    def score(self):
+        return sum(cell.points for cell in self.cells)
+
+    @property
+    def max_score(self):
+        return sum(cell.max_points for cell in self.cells)

@@ -1,0 +1,180 @@
+"""Assertions for notebook test cells, with messages that say what to fix.
+
+Each check reads as one line in a test cell and fails with an ``AssertionError`` phrased in
+the student's terms: which array, the shape it has and the shape it should have, the largest
+error and where it is, and a hint when the error has a recognizable pattern (a transpose, a
+sign, a constant factor such as a missing 1/N).
+"""
+
+from contextlib import contextmanager
+
+import numpy as np
+
+from backproplab.gradcheck import check_layer, check_loss
+
+__all__ = ["assert_shape", "assert_close", "assert_finite", "unchanged", "assert_gradients",
+           "assert_loss_gradient", "seeds"]
+
+def _where(seed):
+    return f" [test seed {seed}]" if seed is not None else ""
+
+
+def _fail(message, hint=None, seed=None):
+    text = message + _where(seed)
+    if hint:
+        text += f"\n  hint: {hint}"
+    raise AssertionError(text)
+
+
+def seeds(base, count=3):
+    """The seeds a randomized test runs on: ``base, base + 1, ...``.
+
+    Inputs:
+    - base: int, the first seed; count: how many draws.
+
+    Returns:
+    - list of `count` ints. Tests run every draw, so a wrong answer never passes on luck.
+    """
+    return [base + i for i in range(count)]
+
+
+def _as_array(got, name, seed):
+    if got is None:
+        _fail(f"{name} is None", "did you forget a `return` statement?", seed)
+    if isinstance(got, np.ndarray):
+        return got
+    if np.isscalar(got):
+        return np.asarray(got)
+    _fail(f"{name} should be a NumPy array, got {type(got).__name__}",
+          "build it with NumPy operations (or np.asarray) rather than a list", seed)
+
+
+def _shape_hint(got, expected):
+    if got == expected[::-1] and len(got) > 1:
+        return "the axes are swapped: is a transpose missing or extra?"
+    if len(got) == len(expected) + 1 and got[1:] == expected:
+        return "it has an extra leading (batch) axis: sum over the batch axis (axis=0)"
+    if len(got) == len(expected) + 1 and got[:-1] == expected:
+        return "it has an extra trailing axis of size 1? check keepdims and reshapes"
+    if len(got) + 1 == len(expected) and got == expected[1:]:
+        return "the batch axis is missing: keep one row per example"
+    if len(got) == len(expected):
+        axis = next(i for i, (g, e) in enumerate(zip(got, expected)) if g != e)
+        return f"axis {axis} has length {got[axis]}, expected {expected[axis]}"
+    return None
+
+
+def assert_shape(got, expected_shape, name, *, hint=None, seed=None):
+    """Check that ``got`` is an array of shape ``expected_shape``.
+
+    Inputs:
+    - got: the array to check; expected_shape: tuple; name: how to call it in a message.
+    - hint: extra advice appended on failure; seed: the test seed to report.
+    """
+    got = _as_array(got, name, seed)
+    expected_shape = tuple(int(n) for n in expected_shape)
+    if got.shape != expected_shape:
+        _fail(f"{name} has shape {got.shape}, expected {expected_shape}",
+              hint or _shape_hint(got.shape, expected_shape), seed)
+
+
+def assert_finite(got, name, *, hint=None, seed=None):
+    """Check that ``got`` holds no NaN or inf.
+
+    Inputs:
+    - got: array of any shape; name, hint, seed: as for assert_shape.
+    """
+    got = _as_array(got, name, seed)
+    if np.issubdtype(got.dtype, np.number) and not np.all(np.isfinite(got)):
+        bad = np.argwhere(~np.isfinite(got))
+        where = tuple(int(i) for i in bad[0])
+        _fail(f"{name} contains {len(bad)} non-finite value(s) (NaN or inf), the first at "
+              f"index {where}: {got[where]}",
+              hint or "exp or log of a large number? use the stable formulation", seed)
+
+
+def _value_hint(got, expected):
+    """Name a recognizable pattern in a wrong answer, or return None."""
+    scale = np.max(np.abs(expected)) if expected.size else 0.0
+    if scale == 0.0:
+        return None
+    if not np.any(got):
+        return "it is all zeros: is something not computed or not stored?"
+    if np.allclose(got, -expected, rtol=1e-4, atol=1e-7 * scale):
+        return "it has the wrong sign"
+    if got.ndim == 2 and got.shape == got.shape[::-1] and np.allclose(got, expected.T, rtol=1e-4,
+                                                                      atol=1e-7 * scale):
+        return "it is the transpose of the right answer"
+    ratio = float(np.sum(got * expected) / np.sum(expected * expected))
+    if abs(ratio - 1) > 1e-3 and np.allclose(got, ratio * expected, rtol=1e-4, atol=1e-7 * scale):
+        return (f"it is {ratio:.4g} times the right answer: a missing or extra factor "
+                f"(1/N, a batch size, a 2 from a square)?")
+    return None
+
+
+def assert_close(got, expected, name, *, rtol=1e-5, atol=1e-8, hint=None, seed=None):
+    """Check an array against the expected one: shape, finiteness, then every value.
+
+    Inputs:
+    - got: the student's array (or number); expected: the right answer, same shape.
+    - name: how to call `got` in a message, e.g. "dx" or "grads['W']".
+    - rtol, atol: as in np.allclose, with atol scaled by the largest |expected|.
+    - hint: extra advice on failure; seed: the test seed to report.
+    """
+    expected = np.asarray(expected, dtype=np.float64)
+    got = _as_array(got, name, seed)
+    assert_shape(got, expected.shape, name, seed=seed)
+    assert_finite(got, name, seed=seed)
+    got = got.astype(np.float64)
+    tolerance = atol * max(1.0, float(np.max(np.abs(expected), initial=0.0))) + rtol * np.abs(expected)
+    error = np.abs(got - expected)
+    if np.all(error <= tolerance):
+        return
+    where = np.unravel_index(np.argmax(error - tolerance), error.shape)
+    location = f" at index {tuple(int(i) for i in where)}" if got.ndim else ""
+    wrong = int(np.sum(error > tolerance))
+    _fail(f"{name} is wrong in {wrong} of {got.size} value(s); the worst{location}: "
+          f"got {got[where]:.6g}, expected {expected[where]:.6g}",
+          hint or _value_hint(got, expected), seed)
+
+
+@contextmanager
+def unchanged(**arrays):
+    """Check that code inside the ``with`` block does not modify the given arrays.
+
+    Usage: ``with unchanged(x=x): layer.forward(x)``.
+    """
+    before = {name: np.array(array, copy=True) for name, array in arrays.items()}
+    yield
+    for name, array in arrays.items():
+        if not np.array_equal(before[name], array, equal_nan=True):
+            _fail(f"the input {name} was modified in place",
+                  "compute into a new array (x = x + 1, not x += 1; copy before masking)")
+
+
+def assert_gradients(layer, x, *, wrt=None, tol=1e-7, seed=0):
+    """Gradient-check a layer (see gradcheck.check_layer) and fail with the report.
+
+    Inputs:
+    - layer: a layer of the course API with float64 parameters; x: input (N, D).
+    - wrt: names to check ("x" for dx, parameter names); None checks all.
+    - tol: largest relative error that passes; seed: seed for the random dout.
+    """
+    report = check_layer(layer, x, wrt=wrt, tol=tol, rng=seed)
+    if not report.passed:
+        raise AssertionError(f"{report}\n  hint: the failing arrays come out of backward(); "
+                             "compare each line with your derivation")
+    print(report)
+
+
+def assert_loss_gradient(loss, pred, target, *, tol=1e-7):
+    """Gradient-check a loss (see gradcheck.check_loss) and fail with the report.
+
+    Inputs:
+    - loss: an object with forward(pred, target) and backward(); pred: (N, K); target.
+    """
+    report = check_loss(loss, pred, target, tol=tol)
+    if not report.passed:
+        raise AssertionError(f"{report}\n  hint: backward() must return d(loss)/d(pred), "
+                             "including the 1/N of the mean")
+    print(report)
