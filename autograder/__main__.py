@@ -1,0 +1,87 @@
+"""Command line: ``python -m autograder {release,grade,demo}``."""
+
+import argparse
+import sys
+
+from autograder.course import DEFAULT_TIMEOUT
+
+
+def _release(args):
+    from autograder.release import release
+
+    for path in release(args.assignments or None):
+        print(f"released {path}")
+    return 0
+
+
+def _grade(args):
+    from autograder.grade import grade
+    from autograder.report import grade_table
+
+    results = grade(args.submissions, assignments=args.assignment, out=args.out,
+                    timeout=args.timeout, notebook_timeout=args.notebook_timeout)
+    print(grade_table(results))
+    print(f"\ngrades: {args.out}/grades.csv · per cell: {args.out}/cells.csv · "
+          f"feedback: {args.out}/feedback/")
+    return 0
+
+
+def _demo(args):
+    from autograder import demo
+    from autograder.report import grade_table
+
+    results, problems = demo.run(args.out)
+    print(grade_table(results))
+    print()
+    if problems:
+        print("The demo's expectations were NOT met:")
+        for problem in problems:
+            print(f"  - {problem}")
+        return 1
+    print("As expected: the solution gets full marks, the blank release 0, and each wrong "
+          "submission loses points only on the cells that grade the class it broke.")
+    return 0
+
+
+def parser():
+    main = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
+    commands = main.add_subparsers(dest="command", required=True)
+
+    release = commands.add_parser("release", help="regenerate notebooks/ from source/ "
+                                  "with nbgrader")
+    release.add_argument("assignments", nargs="*", metavar="ASSIGNMENT",
+                         help="assignment ids (default: all)")
+    release.set_defaults(run=_release)
+
+    grade = commands.add_parser("grade", help="autograde a folder of submissions")
+    grade.add_argument("submissions", metavar="SUBMISSIONS",
+                       help="folder of <student_id>/<assignment_id>/<assignment_id>.ipynb")
+    grade.add_argument("--assignment", action="append", metavar="ID",
+                       help="grade only this assignment (repeatable; default: all found)")
+    grade.add_argument("--out", default="grading", metavar="DIR",
+                       help="where grades, feedback and the gradebook go (default: grading)")
+    grade.add_argument("--timeout", type=int, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                       help=f"time limit per cell (default: {DEFAULT_TIMEOUT})")
+    grade.add_argument("--notebook-timeout", type=int, metavar="SECONDS",
+                       help="time limit per notebook (default: 10 x --timeout)")
+    grade.set_defaults(run=_grade)
+
+    demo = commands.add_parser("demo", help="grade a sample class built from the masters")
+    demo.add_argument("--out", metavar="DIR",
+                      help="keep the sample class and its grades here (default: a temporary "
+                      "folder)")
+    demo.set_defaults(run=_demo)
+    return main
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except (ValueError, OSError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

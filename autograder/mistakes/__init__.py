@@ -1,0 +1,52 @@
+"""A catalog of realistic mistakes: wrong versions of the graded exercises.
+
+Each entry changes one piece of a master's solution, the way a student gets it wrong, and names
+the test cells that must catch it. The demo grades a few of them; the test suite grades them
+all and checks that each loses points on exactly those cells.
+"""
+
+from dataclasses import dataclass
+
+from autograder import submissions
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """One wrong implementation, written as a replacement inside a master's solution cell.
+
+    - id: short unique name; assignment and cell: where it goes (a solution cell's grade_id).
+    - find, replace: the exact solution text to change (it must occur once) and its wrong
+      version.
+    - breaks: the test cells that must lose points, and no others.
+    - description: the mistake in a line; diagnosis: what the student should be told.
+    """
+
+    id: str
+    assignment: str
+    cell: str
+    find: str
+    replace: str
+    breaks: tuple
+    description: str
+    diagnosis: str
+
+    def apply(self):
+        """The solved submission with this mistake in it: a NotebookNode."""
+        source = submissions.solutions(self.assignment)[self.cell]
+        count = source.count(self.find)
+        if count != 1:
+            raise ValueError(f"mistake {self.id}: {self.find!r} occurs {count} times in the "
+                             f"solution of {self.cell}; it must occur exactly once")
+        return submissions.solved(self.assignment,
+                                  {self.cell: source.replace(self.find, self.replace)})
+
+
+def catalog():
+    """Every mistake of every assignment, in course order: a dict id -> Mistake."""
+    from autograder.mistakes import vectorized_backprop
+
+    entries = [*vectorized_backprop.MISTAKES]
+    by_id = {m.id: m for m in entries}
+    if len(by_id) != len(entries):
+        raise ValueError("mistake ids must be unique")
+    return by_id

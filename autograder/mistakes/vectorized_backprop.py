@@ -1,0 +1,144 @@
+"""Mistakes students make in 03_vectorized_backprop."""
+
+from autograder.mistakes import Mistake
+
+A = "03_vectorized_backprop"
+
+MISTAKES = [
+    Mistake(
+        "linear_dx_no_transpose", A, "linear",
+        'return dout @ self.params["W"].T', 'return dout @ self.params["W"]',
+        ("test_linear_dx",),
+        "dx computed as dout @ W instead of dout @ W.T",
+        "dx = dout @ W.T: W is (D, M), dout is (N, M), and dx must be (N, D)"),
+    Mistake(
+        "linear_dx_transpose_square_only", A, "linear",
+        'return dout @ self.params["W"].T',
+        'W = self.params["W"]\n'
+        '        return dout @ (W if W.shape[0] == W.shape[1] else W.T)',
+        ("test_linear_dx",),
+        "a transpose that is only missing when W is square (shapes match, values do not)",
+        "for a square W the shapes cannot tell W from W.T: dx = dout @ W.T always"),
+    Mistake(
+        "linear_db_not_summed", A, "linear",
+        'self.grads["b"] = dout.sum(axis=0)', 'self.grads["b"] = dout',
+        ("test_linear_db",),
+        "bias gradient not summed over the batch",
+        "b is shared by all N examples: db = dout.sum(axis=0), shape (M,)"),
+    Mistake(
+        "linear_db_wrong_axis", A, "linear",
+        'self.grads["b"] = dout.sum(axis=0)', 'self.grads["b"] = dout.sum(axis=1)',
+        ("test_linear_db",),
+        "bias gradient summed over the features instead of the batch",
+        "sum over the batch axis (axis=0), not over the outputs"),
+    Mistake(
+        "linear_db_mean", A, "linear",
+        'self.grads["b"] = dout.sum(axis=0)', 'self.grads["b"] = dout.mean(axis=0)',
+        ("test_linear_db",),
+        "bias gradient averaged instead of summed (an extra 1/N)",
+        "the loss already took the mean: db is the sum of dout over the batch"),
+    Mistake(
+        "linear_dW_accumulates", A, "linear",
+        'self.grads["W"] = self.x.T @ dout', 'self.grads["W"] += self.x.T @ dout',
+        ("test_linear_dW",),
+        "grads['W'] accumulated across backward calls",
+        "backward overwrites grads: assign with =, do not add with +="),
+    Mistake(
+        "linear_stale_cache", A, "linear",
+        "self.x = x\n", 'if not hasattr(self, "x"):\n            self.x = x\n',
+        ("test_linear_dW",),
+        "forward caches the input only the first time it is called",
+        "cache the input on every forward call: backward uses the latest one"),
+    Mistake(
+        "linear_zero_init", A, "linear",
+        "rng.normal(0.0, init_std, size=(n_in, n_out))", "np.zeros((n_in, n_out))",
+        ("test_linear_init",),
+        "weights initialized to zero",
+        "draw W from a normal with standard deviation init_std: zeros make units identical"),
+    Mistake(
+        "sigmoid_derivative_of_output", A, "sigmoid",
+        "return dout * self.out * (1.0 - self.out)",
+        "s = 1.0 / (1.0 + np.exp(-self.out))\n        return dout * s * (1.0 - s)",
+        ("test_sigmoid_backward",),
+        "sigmoid derivative evaluated at the output instead of the input",
+        "sigma'(x) = y * (1 - y) with y = sigma(x): use the cached output directly"),
+    Mistake(
+        "tanh_no_upstream", A, "tanh",
+        "return dout * (1.0 - self.out ** 2)", "return 1.0 - self.out ** 2",
+        ("test_tanh_backward",),
+        "local derivative returned without multiplying by dout",
+        "the chain rule: dx = dout * (1 - y ** 2)"),
+    Mistake(
+        "relu_mask_from_dout", A, "relu",
+        "return np.where(self.mask, dout, 0.0)", "return np.where(dout > 0, dout, 0.0)",
+        ("test_relu_backward",),
+        "ReLU backward masks with dout > 0 instead of x > 0",
+        "the gate is open where the input x was positive, whatever the sign of dout"),
+    Mistake(
+        "relu_in_place", A, "relu",
+        "return np.where(self.mask, x, 0.0)", "x[~self.mask] = 0.0\n        return x",
+        ("test_relu_forward",),
+        "ReLU forward zeroes the negative entries of its input in place",
+        "never modify the input: return a new array, e.g. np.maximum(x, 0)"),
+    Mistake(
+        "mse_backward_no_mean", A, "mse",
+        "return 2.0 * self.diff / self.diff.size", "return 2.0 * self.diff",
+        ("test_mse_backward",),
+        "MSE gradient without the 1/(N K) of the mean",
+        "the loss is a mean over all elements, so its gradient carries 1 / pred.size"),
+    Mistake(
+        "mse_hard_coded", A, "mse",
+        "return float(np.mean(self.diff ** 2))", "return 7.25",
+        ("test_mse_forward",),
+        "returns the visible test's answer instead of computing it",
+        "compute the mean of (pred - target) ** 2 for the arrays given"),
+    Mistake(
+        "bce_naive", A, "bce",
+        "losses = np.maximum(pred, 0) - pred * target + np.log1p(np.exp(-np.abs(pred)))",
+        "probs = 1.0 / (1.0 + np.exp(-pred))\n"
+        "        losses = -target * np.log(probs) - (1 - target) * np.log(1 - probs)",
+        ("test_bce_forward",),
+        "binary cross-entropy through sigmoid then log, which overflows for large logits",
+        "use max(z, 0) - z * t + log1p(exp(-|z|)): finite for any logit"),
+    Mistake(
+        "ce_no_max_shift", A, "cross_entropy",
+        "shifted = pred - pred.max(axis=1, keepdims=True)", "shifted = pred",
+        ("test_ce_forward", "test_ce_backward"),
+        "softmax without subtracting the row maximum",
+        "exp overflows for logits above ~709: subtract each row's max first"),
+    Mistake(
+        "ce_backward_no_mean", A, "cross_entropy",
+        "return dpred / N", "return dpred",
+        ("test_ce_backward",),
+        "cross-entropy gradient without the 1/N of the mean",
+        "the loss is a mean over the batch, so dpred = (softmax - one_hot) / N"),
+    Mistake(
+        "two_layer_no_activation_derivative", A, "two_layer",
+        "delta1 = (delta2 @ W2.T) * z1 * (1.0 - z1)", "delta1 = delta2 @ W2.T",
+        ("test_two_layer_grads",),
+        "hidden delta without the derivative of the hidden activation",
+        "delta1 = (delta2 @ W2.T) * h'(a1), with h'(a1) = z1 * (1 - z1) for a sigmoid"),
+    Mistake(
+        "sequential_backward_in_order", A, "sequential",
+        "for layer in reversed(self.layers):", "for layer in self.layers:",
+        ("test_sequential_backward",),
+        "backward walks the layers first to last",
+        "gradients flow from the output back: walk the layers in reverse order"),
+    Mistake(
+        "sgd_wrong_sign", A, "sgd",
+        "p -= self.lr * layer.grads[name]", "p += self.lr * layer.grads[name]",
+        ("test_sgd",),
+        "gradient ascent: parameters move up the gradient",
+        "step against the gradient: p -= lr * grad"),
+    Mistake(
+        "sgd_replaces_arrays", A, "sgd",
+        "p -= self.lr * layer.grads[name]",
+        "layer.params[name] = p - self.lr * layer.grads[name]",
+        ("test_sgd",),
+        "SGD builds new parameter arrays instead of updating them in place",
+        "update in place (p -= lr * grad) so every reference to the array sees the step"),
+]
+
+#: The mistakes the demo class is made of: one per kind of exercise.
+DEMO = ("linear_dx_no_transpose", "linear_db_not_summed", "relu_mask_from_dout",
+        "ce_no_max_shift", "sequential_backward_in_order")
