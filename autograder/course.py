@@ -72,6 +72,9 @@ def nbgrader_config(root, *, timeout=DEFAULT_TIMEOUT):
     config.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:",
                                       f"--IPKernelApp.exec_lines={[WARNINGS_TO_STDOUT]!r}"]
     config.NbGrader.logfile = ""
+    # The exchange (nbgrader's way of handing out and collecting notebooks) is not used, but
+    # nbgrader looks for it on start-up and logs a critical error when it is missing.
+    config.Exchange.root = str(Path(root) / "exchange")
     return config
 
 
@@ -111,6 +114,7 @@ def run_nbgrader(step, config, **ids):
     from nbgrader.apps import NbGraderAPI  # slow to import; only grading commands need it
 
     _put_console_scripts_on_path()
+    Path(config.Exchange.root).mkdir(parents=True, exist_ok=True)
     api = NbGraderAPI(config=config)
     api.log.setLevel("ERROR")  # nbgrader's progress lines are captured in the result instead
     result = getattr(api, step)(**ids, force=True, create=True)

@@ -6,10 +6,12 @@ invalid, crashed, timed out), this module records zeros through the same gradebo
 "needs manual grade" limbo.
 """
 
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from nbgrader.api import Gradebook
+from sqlalchemy.exc import SAWarning
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,10 @@ def record_zero(course, assignment, student):
     Returns:
     - dict grade_id -> CellScore, all zero.
     """
-    with _open(course) as gradebook:
+    with _open(course) as gradebook, warnings.catch_warnings():
+        # nbgrader builds a new submission's rows outside its session; SQLAlchemy warns
+        # about it, harmlessly (the rows are created and committed below).
+        warnings.simplefilter("ignore", SAWarning)
         gradebook.update_or_create_student(student)
         gradebook.update_or_create_submission(assignment, student)
         for grade in _notebook(gradebook, assignment, student).grades:

@@ -28,6 +28,7 @@ def release(assignments=None, *, into=RELEASE):
         config = nbgrader_config(REPO)
         config.CourseDirectory.release_directory = str(Path(scratch) / "release")
         config.CourseDirectory.db_url = f"sqlite:///{Path(scratch) / 'gradebook.db'}"
+        config.Exchange.root = str(Path(scratch) / "exchange")
         for assignment in assignments:
             run_nbgrader("generate_assignment", config, assignment_id=assignment)
             target = into / assignment

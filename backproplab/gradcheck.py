@@ -83,6 +83,8 @@ class ArrayCheck:
         return self.shape_ok and self.error <= self.tol
 
     def __str__(self):
+        if self.analytic.dtype == object:
+            return f"{self.name:<14} FAIL  missing (got {self.analytic.item()!r})"
         if not self.shape_ok:
             return (f"{self.name:<14} FAIL  shape {np.shape(self.analytic)}, "
                     f"expected {np.shape(self.numerical)}")
@@ -115,15 +117,21 @@ def _grad_name(name):
     return "dx" if name == "x" else f"grads[{name!r}]"
 
 
-def check_layer(layer, x, dout=None, *, wrt=None, h=1e-5, tol=1e-7, rng=0):
-    """Compare a layer's backward pass with finite differences of its own forward pass.
+def check_layer(layer, x, dout=None, *, wrt=None, reference=None, h=1e-5, tol=1e-7, rng=0):
+    """Compare a layer's backward pass with finite differences of a forward pass.
+
+    By default the finite differences are taken of the layer's own forward: the classic
+    gradient check, which tells whether backward is the derivative of forward. With
+    `reference`, they are taken of that function instead, so backward is checked against the
+    right math even while forward itself is still wrong.
 
     Inputs:
     - layer: an object with forward(x), backward(dout) and params/grads dicts of float64
       arrays (the course's layer API).
     - x: input, shape (N, D); it is used as a float64 copy.
-    - dout: upstream gradient shaped like forward(x); None draws a standard normal one.
+    - dout: upstream gradient shaped like the output; None draws a standard normal one.
     - wrt: names to check, "x" for dx and parameter names such as "W"; None checks all.
+    - reference: optional function reference(x, **params) -> out, the layer's math.
     - h, tol: finite-difference step and the largest relative error that passes.
     - rng: seed or np.random.Generator for dout.
 
@@ -135,10 +143,32 @@ def check_layer(layer, x, dout=None, *, wrt=None, h=1e-5, tol=1e-7, rng=0):
         if param.dtype != np.float64:
             raise TypeError(f"gradient checks need float64 parameters; params[{name!r}] "
                             f"is {param.dtype}")
+    params = {name: p.copy() for name, p in layer.params.items()}
+    if reference is None:
+        def reference(x, **values):
+            for name, value in values.items():
+                layer.params[name][...] = value
+            try:
+                return layer.forward(x.copy())
+            finally:
+                for name, value in params.items():
+                    layer.params[name][...] = value
     wrt = ["x", *layer.params] if wrt is None else list(wrt)
-    out = layer.forward(x.copy())
     if dout is None:
-        dout = np.random.default_rng(rng).standard_normal(np.shape(out))
+        shape = np.shape(reference(x.copy(), **params))
+        dout = np.random.default_rng(rng).standard_normal(shape)
+
+    numerical = {}
+    for name in wrt:
+        if name == "x":
+            numerical[name] = numerical_gradient(lambda v: reference(v, **params), x.copy(),
+                                                 dout, h)
+        else:
+            numerical[name] = numerical_gradient(
+                lambda v: reference(x.copy(), **{**params, name: v}), params[name].copy(),
+                dout, h)
+
+    layer.forward(x.copy())
     try:
         dx = layer.backward(dout)
     except Exception:
@@ -147,35 +177,28 @@ def check_layer(layer, x, dout=None, *, wrt=None, h=1e-5, tol=1e-7, rng=0):
         if "x" in wrt:
             raise
         dx = None
-    analytic = {"x": dx, **{name: np.copy(g) for name, g in layer.grads.items()}}
-
-    numerical = {}
-    for name in wrt:
-        if name == "x":
-            numerical[name] = numerical_gradient(lambda x_: layer.forward(x_.copy()), x, dout, h)
-        else:
-            numerical[name] = numerical_gradient(lambda _: layer.forward(x.copy()),
-                                                 layer.params[name], dout, h)
-
+    analytic = {"x": dx, **layer.grads}
     checks = [ArrayCheck(_grad_name(name), np.asarray(analytic.get(name)), numerical[name], tol)
               for name in wrt]
     return GradCheckReport(f"gradient check of {type(layer).__name__}", tuple(checks))
 
 
-def check_loss(loss, pred, target, *, h=1e-5, tol=1e-7):
-    """Compare a loss's backward() with finite differences of its forward(pred, target).
+def check_loss(loss, pred, target, *, reference=None, h=1e-5, tol=1e-7):
+    """Compare a loss's backward() with finite differences of a forward.
 
     Inputs:
     - loss: an object with forward(pred, target) -> float and backward() -> dpred.
     - pred: predictions or logits, e.g. (N, K); used as a float64 copy.
     - target: targets as the loss expects them (never perturbed).
+    - reference: optional function reference(pred, target) -> float, the loss's math;
+      None takes finite differences of loss.forward itself (see check_layer).
 
     Returns:
     - report: GradCheckReport with one line, for dpred.
     """
     pred = np.array(pred, dtype=np.float64)
+    reference = reference or loss.forward
+    numerical = numerical_gradient(lambda p: reference(p.copy(), target), pred.copy(), None, h)
     loss.forward(pred.copy(), target)
-    dpred = loss.backward()
-    numerical = numerical_gradient(lambda p: loss.forward(p.copy(), target), pred, None, h)
-    check = ArrayCheck("dpred", np.asarray(dpred), numerical, tol)
+    check = ArrayCheck("dpred", np.asarray(loss.backward()), numerical, tol)
     return GradCheckReport(f"gradient check of {type(loss).__name__}", (check,))

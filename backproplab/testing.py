@@ -152,29 +152,49 @@ def unchanged(**arrays):
                   "compute into a new array (x = x + 1, not x += 1; copy before masking)")
 
 
-def assert_gradients(layer, x, *, wrt=None, tol=1e-7, seed=0):
+def assert_gradients(layer, x, *, wrt=None, reference=None, tol=1e-7, seed=0):
     """Gradient-check a layer (see gradcheck.check_layer) and fail with the report.
 
     Inputs:
     - layer: a layer of the course API with float64 parameters; x: input (N, D).
     - wrt: names to check ("x" for dx, parameter names); None checks all.
+    - reference: optional function reference(x, **params) -> out to differentiate instead
+      of layer.forward.
     - tol: largest relative error that passes; seed: seed for the random dout.
     """
-    report = check_layer(layer, x, wrt=wrt, tol=tol, rng=seed)
-    if not report.passed:
-        raise AssertionError(f"{report}\n  hint: the failing arrays come out of backward(); "
-                             "compare each line with your derivation")
+    report = check_layer(layer, x, wrt=wrt, reference=reference, tol=tol, rng=seed)
+    _raise_for(report)
     print(report)
 
 
-def assert_loss_gradient(loss, pred, target, *, tol=1e-7):
+def _raise_for(report):
+    """Raise an AssertionError with the report and a hint per failing array."""
+    if report.passed:
+        return
+    hints = []
+    for check in report.checks:
+        if check.passed:
+            continue
+        if check.analytic.dtype == object:
+            hint = "it was not computed: does backward() return dx and fill grads?"
+        elif not check.shape_ok:
+            hint = (f"it has shape {check.analytic.shape}, expected {check.numerical.shape}: "
+                    + (_shape_hint(check.analytic.shape, check.numerical.shape) or ""))
+        else:
+            hint = _value_hint(check.analytic.astype(np.float64), check.numerical) or (
+                "compare this line of backward() with your derivation")
+        hints.append(f"  hint for {check.name}: {hint}")
+    raise AssertionError("\n".join([str(report), *hints]))
+
+
+def assert_loss_gradient(loss, pred, target, *, reference=None, tol=1e-7):
     """Gradient-check a loss (see gradcheck.check_loss) and fail with the report.
 
     Inputs:
     - loss: an object with forward(pred, target) and backward(); pred: (N, K); target.
+    - reference: optional function reference(pred, target) -> float to differentiate
+      instead of loss.forward.
     """
-    report = check_loss(loss, pred, target, tol=tol)
-    if not report.passed:
-        raise AssertionError(f"{report}\n  hint: backward() must return d(loss)/d(pred), "
-                             "including the 1/N of the mean")
+    report = check_loss(loss, pred, target, reference=reference, tol=tol)
+    _raise_for(report)
     print(report)

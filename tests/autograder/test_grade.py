@@ -1,0 +1,138 @@
+"""The grade command on a class where every kind of broken submission shows up once."""
+
+import csv
+import json
+
+import pytest
+
+from autograder import submissions
+from autograder.__main__ import main
+from autograder.grade import GradingError, grade
+from autograder.record import scores
+
+A = "03_vectorized_backprop"
+
+
+def _with_cell(cell, source):
+    return submissions.solved(A, {cell: source})
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("class")
+    folder = root / "submissions"
+    submissions.write(submissions.solved(A), folder, "solution", A)
+    submissions.write(submissions.blank(A), folder, "blank", A)
+    invalid = submissions.write(submissions.solved(A), folder, "invalid_json", A)
+    invalid.write_text(invalid.read_text()[:500])
+    (folder / "missing" / A).mkdir(parents=True)
+    (folder / "missing" / A / "notes.txt").write_text("I forgot to upload it")
+    (folder / "not_submitted").mkdir()
+    renamed = submissions.write(submissions.solved(A), folder, "renamed", A)
+    renamed.rename(renamed.with_name("my copy.ipynb"))
+    sgd = submissions.solutions(A)["sgd"]
+    submissions.write(_with_cell("sgd", sgd + "\n\nraise RuntimeError('oops')"), folder,
+                      "raises", A)
+    submissions.write(_with_cell("sgd", sgd + "\n\nwhile True:\n    pass"), folder, "loops", A)
+    submissions.write(_with_cell("sgd", "import os\nos._exit(1)"), folder, "exits", A)
+    results = grade(folder, out=root / "grading", timeout=5, notebook_timeout=120, quiet=True)
+    return root / "grading", {r.student: r for r in results}
+
+
+def test_every_student_gets_a_row(graded):
+    _, results = graded
+    assert sorted(results) == ["blank", "exits", "invalid_json", "loops", "missing",
+                               "not_submitted", "raises", "renamed", "solution"]
+
+
+def test_the_solution_gets_full_marks_and_the_blank_release_zero(graded):
+    _, results = graded
+    assert results["solution"].score == results["solution"].max_score == 36
+    assert results["blank"].score == 0
+    assert {c.status for c in results["blank"].cells} == {"not implemented"}
+
+
+@pytest.mark.parametrize("student, status", [
+    ("invalid_json", "invalid notebook"),
+    ("missing", "missing notebook"),
+    ("not_submitted", "not submitted"),
+    ("exits", "error: the kernel died"),
+])
+def test_unrunnable_submissions_score_zero_and_say_why(graded, student, status):
+    _, results = graded
+    assert results[student].status.startswith(status)
+    assert results[student].score == 0
+    assert results[student].max_score == 36
+
+
+def test_a_renamed_notebook_is_graded(graded):
+    _, results = graded
+    assert results["renamed"].score == 36
+    assert "renamed notebook my copy.ipynb" in results["renamed"].status
+
+
+def test_code_that_raises_or_loops_costs_only_what_depends_on_it(graded):
+    _, results = graded
+    for student in ("raises", "loops"):
+        lost = {c.cell for c in results[student].cells if c.points < c.max_points}
+        assert lost == set(), f"{student} lost {lost}: the classes were defined before the bug"
+    assert "timeout after 5 s in sgd" in results["loops"].status
+
+
+def test_gradebook_agrees_with_the_csv_files(graded):
+    out, results = graded
+    with open(out / "grades.csv") as file:
+        rows = {row["student"]: row for row in csv.DictReader(file)}
+    with open(out / "cells.csv") as file:
+        cells = list(csv.DictReader(file))
+    assert len(cells) == len(results) * len(results["solution"].cells)
+    for student, result in results.items():
+        assert float(rows[student]["score"]) == result.score
+        recorded = scores(out / "course", A, student)
+        assert sum(s.points for s in recorded.values()) == result.score
+        assert not any(s.pending for s in recorded.values()), f"{student} left needing a grade"
+
+
+def test_feedback_lists_every_cell_and_never_the_hidden_tests(graded):
+    out, results = graded
+    page = (out / "feedback" / "blank" / f"{A}.html").read_text()
+    for cell in results["blank"].cells:
+        assert cell.cell in page
+    assert "not implemented" in page
+    for student in results:
+        page = (out / "feedback" / student / f"{A}.html").read_text()
+        assert "HIDDEN" not in page and "seeds(" not in page and "Traceback" not in page
+
+
+def test_feedback_says_what_is_wrong(tmp_path):
+    bias = submissions.solutions(A)["linear"].replace('dout.sum(axis=0)', 'dout')
+    submissions.write(_with_cell("linear", bias), tmp_path / "s", "student", A)
+    result, = grade(tmp_path / "s", out=tmp_path / "g", quiet=True)
+    db = next(c for c in result.cells if c.cell == "test_linear_db")
+    assert db.points == 0 and db.status == "failed"
+    assert "grads['b']" in db.message and "shape (5, 3), expected (3,)" in db.message
+    assert "sum over the batch axis" in db.message
+    assert {c.cell for c in result.cells if c.points < c.max_points} == {"test_linear_db"}
+
+
+def test_warnings_from_a_correct_solution_cost_nothing(tmp_path):
+    # A sigmoid written naively overflows for large negative inputs: NumPy warns on stderr,
+    # and nbgrader would zero any test cell that writes to stderr.
+    noisy = submissions.solutions(A)["sigmoid"].replace(
+        "self.out = 1.0 / (1.0 + np.exp(-x))",
+        "self.out = 1.0 / (1.0 + np.exp(-x))\n"
+        "        import warnings\n"
+        "        warnings.warn('a harmless warning', RuntimeWarning)")
+    submissions.write(_with_cell("sigmoid", noisy), tmp_path / "s", "student", A)
+    result, = grade(tmp_path / "s", out=tmp_path / "g", quiet=True)
+    assert result.score == result.max_score
+
+
+def test_bad_requests_get_clear_errors(tmp_path, capsys):
+    with pytest.raises(GradingError, match="is not a folder"):
+        grade(tmp_path / "nowhere")
+    (tmp_path / "alice" / "homework").mkdir(parents=True)
+    with pytest.raises(GradingError, match="named after an assignment"):
+        grade(tmp_path)
+    assert main(["grade", str(tmp_path), "--assignment", "99_unknown"]) == 2
+    assert "unknown assignment" in capsys.readouterr().err

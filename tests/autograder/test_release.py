@@ -1,0 +1,72 @@
+import json
+import re
+
+import nbformat
+import pytest
+
+from autograder.course import available_assignments, master_path, release_path
+from autograder.release import release
+
+ASSIGNMENTS = available_assignments()
+REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
+
+
+def _cells(path):
+    return json.loads(path.read_text())["cells"]
+
+
+@pytest.fixture(scope="module")
+def fresh_release(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("release")
+    release(into=folder)
+    return folder
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_committed_release_is_what_nbgrader_generates(assignment, fresh_release):
+    generated = fresh_release / assignment / f"{assignment}.ipynb"
+    assert generated.read_text() == release_path(assignment).read_text(), (
+        f"notebooks/{assignment} is stale: run `python -m autograder release {assignment}`")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_leaks_no_solution_and_no_hidden_test(assignment):
+    master = nbformat.read(master_path(assignment), as_version=4)
+    outside, inside = set(), set()
+    for cell in master.cells:
+        regions = "".join(body for _, body in REGION.findall(cell.source))
+        inside |= {line.strip() for line in regions.splitlines() if line.strip()}
+        outside |= {line.strip() for line in REGION.sub("", cell.source).splitlines()}
+    secret = inside - outside  # lines that exist only inside solution or hidden-test regions
+    assert secret, "the master has no solution or hidden-test lines to protect"
+    released = {line.strip() for cell in _cells(release_path(assignment))
+                for line in "".join(cell["source"]).splitlines()}
+    assert not released & secret, f"leaked into the release: {sorted(released & secret)[:5]}"
+    text = release_path(assignment).read_text()
+    assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_notebooks_are_committed_without_outputs(assignment):
+    for path in (master_path(assignment), release_path(assignment)):
+        for cell in _cells(path):
+            if cell["cell_type"] == "code":
+                assert cell["outputs"] == [] and cell["execution_count"] is None, (
+                    f"{path} has outputs: clear them before committing")
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_points_table_matches_the_graded_cells(assignment):
+    master = nbformat.read(master_path(assignment), as_version=4)
+    points = {cell.metadata.nbgrader["grade_id"]: cell.metadata.nbgrader["points"]
+              for cell in master.cells if cell.metadata.get("nbgrader", {}).get("grade")}
+    table = {}
+    for row in re.findall(r"^\|(.+)\|\s*$", master.cells[0].source, re.M):
+        columns = [c.strip() for c in row.split("|")]
+        names = re.findall(r"`(test_\w+|\w+_answer)`", columns[-2]) if len(columns) > 2 else []
+        values = [float(v) for v in re.findall(r"[\d.]+", columns[-1])] if names else []
+        table.update(zip(names, values))
+        if "Total" in columns[0]:
+            total = float(re.findall(r"[\d.]+", columns[-1])[0])
+    assert table == points, "the points table at the top disagrees with the cells' metadata"
+    assert total == sum(points.values())

@@ -1,0 +1,91 @@
+import numpy as np
+import pytest
+
+from backproplab.testing import (assert_close, assert_finite, assert_gradients, assert_shape,
+                                 seeds, unchanged)
+
+
+def message_of(check, *args, **kwargs):
+    with pytest.raises(AssertionError) as caught:
+        check(*args, **kwargs)
+    return str(caught.value)
+
+
+def test_assert_shape_passes_and_names_the_batch_axis():
+    assert_shape(np.zeros((3,)), (3,), "grads['b']")
+    message = message_of(assert_shape, np.zeros((7, 3)), (3,), "grads['b']")
+    assert "grads['b'] has shape (7, 3), expected (3,)" in message
+    assert "sum over the batch axis" in message
+
+
+def test_assert_shape_spots_swapped_axes_and_the_wrong_axis():
+    assert "swapped" in message_of(assert_shape, np.zeros((3, 4)), (4, 3), "dW")
+    assert "axis 1 has length 5, expected 3" in message_of(assert_shape, np.zeros((2, 5)),
+                                                          (2, 3), "dx")
+
+
+def test_assert_close_passes_within_tolerance():
+    expected = np.array([[1.0, -2.0], [3.0, 0.0]])
+    assert_close(expected + 1e-9, expected, "out")
+    assert_close(0.5, 0.5, "loss")
+
+
+def test_assert_close_reports_the_worst_value_and_where():
+    expected = np.arange(6.0).reshape(2, 3)
+    got = expected.copy()
+    got[1, 2] = 0.0
+    message = message_of(assert_close, got, expected, "dx", seed=7)
+    assert "dx is wrong in 1 of 6 value(s)" in message
+    assert "at index (1, 2)" in message and "got 0, expected 5" in message
+    assert "[test seed 7]" in message
+
+
+@pytest.mark.parametrize("transform, hint", [
+    (lambda e: -e, "wrong sign"),
+    (lambda e: 4 * e, "4 times the right answer"),
+    (lambda e: e.T, "transpose"),
+    (lambda e: np.zeros_like(e), "all zeros"),
+])
+def test_assert_close_recognizes_common_patterns(transform, hint):
+    expected = np.random.default_rng(0).normal(size=(3, 3))
+    assert hint in message_of(assert_close, transform(expected), expected, "dW")
+
+
+def test_assert_close_explains_none_lists_and_nan():
+    assert "forget a `return`" in message_of(assert_close, None, np.ones(2), "dx")
+    assert "should be a NumPy array, got list" in message_of(assert_close, [1.0, 2.0],
+                                                             np.ones(2), "dx")
+    assert "non-finite" in message_of(assert_close, np.array([1.0, np.nan]), np.ones(2), "dx")
+    assert "non-finite" in message_of(assert_finite, np.array([np.inf]), "loss")
+
+
+def test_unchanged_catches_an_in_place_change():
+    x = np.ones(3)
+    with unchanged(x=x):
+        y = x + 1
+    assert "x was modified in place" in message_of(lambda: _modify(x))
+    assert y.sum() == 6
+
+
+def _modify(x):
+    with unchanged(x=x):
+        x[0] = 5.0
+
+
+def test_assert_gradients_fails_with_the_report():
+    class Wrong:
+        params, grads = {}, {}
+
+        def forward(self, x):
+            self.x = x
+            return x ** 2
+
+        def backward(self, dout):
+            return self.x * dout
+
+    assert "gradient check of Wrong" in message_of(assert_gradients, Wrong(), np.ones((2, 2)))
+
+
+def test_seeds():
+    assert seeds(10) == [10, 11, 12]
+    assert seeds(5, 1) == [5]
