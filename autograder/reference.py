@@ -1,0 +1,41 @@
+"""The course's trusted implementation of each assignment, taken from its master.
+
+Later notebooks need the code of earlier ones (04 trains networks made of the 03 layers).
+Their hidden tests must not depend on a student's earlier mistakes, so they use this trusted
+implementation instead, and it is not a copy: it is the master's own solution code, executed
+into a module. Only instructors have it; the student bundle holds no `autograder`.
+"""
+
+import functools
+import types
+
+import nbformat
+
+from autograder.course import master_path
+from autograder.submissions import solutions
+
+SETUP_CELL = "setup"
+
+
+@functools.cache
+def load(assignment):
+    """The solution code of an assignment's master, executed into a module.
+
+    It runs the master's `setup` cell (its imports) and then every solution code cell, in
+    notebook order, with the solution markers removed.
+
+    Returns:
+    - module: e.g. load("03_vectorized_backprop").Linear.
+    """
+    master = nbformat.read(master_path(assignment), as_version=4)
+    setup = [cell.source for cell in master.cells
+             if cell.metadata.get("nbgrader", {}).get("grade_id") == SETUP_CELL]
+    code_cells = {cell.metadata.nbgrader["grade_id"] for cell in master.cells
+                  if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")}
+    sources = setup + [source for grade_id, source in solutions(assignment).items()
+                       if grade_id in code_cells]
+    module = types.ModuleType(f"reference_{assignment}",
+                              f"The master solution of {assignment}, executed.")
+    for source in sources:
+        exec(compile(source, f"<{assignment} master>", "exec"), module.__dict__)
+    return module
