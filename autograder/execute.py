@@ -8,6 +8,7 @@ submission is lost.
 """
 
 import json
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -26,21 +27,23 @@ class Execution:
     reason: str = ""
 
 
-def autograde(course, assignment, student, *, timeout, notebook_timeout):
+def autograde(course, assignment, student, *, timeout, notebook_timeout, seed):
     """Autograde submitted/<student>/<assignment> of the course directory `course`.
 
     Inputs:
     - course: nbgrader course directory (its gradebook must know the assignment).
     - assignment, student: ids.
     - timeout: seconds per cell; notebook_timeout: seconds for the whole run.
+    - seed: the hidden tests' seed offset (see backproplab.testing.seeds).
 
     Returns:
     - Execution; when ok, nbgrader has written the autograded notebook and the gradebook.
     """
     command = [sys.executable, "-m", "autograder.execute", str(course), assignment, student,
                str(timeout)]
+    environment = {**os.environ, "BACKPROPLAB_TEST_SEED": str(seed)}
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                               text=True)
+                               text=True, env=environment)
     try:
         stdout, stderr = process.communicate(timeout=notebook_timeout)
     except subprocess.TimeoutExpired:

@@ -6,6 +6,7 @@ raises, or never finishes is graded zero for what failed, with a status that say
 rest of the class is graded as usual.
 """
 
+import hashlib
 import shutil
 import sys
 from pathlib import Path
@@ -133,12 +134,20 @@ def _stage(submissions, course, student, assignment):
     return None, note
 
 
+def test_seed(student, assignment):
+    """The hidden tests' seed offset for one submission: fresh for every student and
+    assignment, the same on every rerun."""
+    digest = hashlib.sha256(f"{student}/{assignment}".encode()).hexdigest()
+    return int(digest[:6], 16)
+
+
 def _grade_one(submissions, course, student, assignment, timeout, notebook_timeout):
     problem, note = _stage(submissions, course, student, assignment)
     outcomes = {}
+    seed = test_seed(student, assignment)
     if problem is None:
         execution = autograde(course, assignment, student, timeout=timeout,
-                              notebook_timeout=notebook_timeout)
+                              notebook_timeout=notebook_timeout, seed=seed)
         problem = None if execution.ok else execution.reason
     if problem is None:
         outcomes, timeouts = judge.judge(course / "autograded" / student / assignment /
@@ -159,4 +168,4 @@ def _grade_one(submissions, course, student, assignment, timeout, notebook_timeo
             outcome = judge.Outcome("pending manual grade" if score.pending else "graded by hand")
         cells.append(CellResult(cell, score.points, score.max_points, outcome.status,
                                 outcome.message))
-    return SubmissionResult(student, assignment, status, tuple(cells))
+    return SubmissionResult(student, assignment, status, tuple(cells), seed)

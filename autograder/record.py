@@ -85,6 +85,7 @@ class SubmissionResult:
     assignment: str
     status: str  # "graded", or why it was not run, e.g. "missing notebook"
     cells: tuple
+    seed: int  # the hidden tests' seed offset (BACKPROPLAB_TEST_SEED)
 
     @property
     def score(self):

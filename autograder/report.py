@@ -4,7 +4,7 @@ import csv
 import html
 from pathlib import Path
 
-GRADES_FIELDS = ["student", "assignment", "score", "max_score", "status"]
+GRADES_FIELDS = ["student", "assignment", "score", "max_score", "status", "test_seed"]
 CELLS_FIELDS = ["student", "assignment", "cell", "points", "max_points", "status", "message"]
 
 
@@ -13,13 +13,13 @@ def _number(value):
 
 
 def write_grades_csv(path, results):
-    """Write a row per student and assignment: score, max_score and status."""
+    """Write a row per student and assignment: score, max_score, status and the test seed."""
     with open(path, "w", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(GRADES_FIELDS)
         for r in results:
             writer.writerow([r.student, r.assignment, _number(r.score), _number(r.max_score),
-                             r.status])
+                             r.status, r.seed])
 
 
 def write_cells_csv(path, results):
@@ -71,7 +71,8 @@ def feedback_html(result):
 <style>{_STYLE}</style></head><body>
 <h1>{html.escape(result.assignment)}</h1>
 <p>Student <b>{html.escape(result.student)}</b> · score <b>{_number(result.score)} /
-{_number(result.max_score)}</b> · {html.escape(result.status)}</p>
+{_number(result.max_score)}</b> · {html.escape(result.status)}
+· hidden-test seed {result.seed}</p>
 <table><thead><tr><th>cell</th><th>points</th><th>result</th><th>what to look at</th></tr></thead>
 <tbody>
 {chr(10).join(rows)}

@@ -6,6 +6,7 @@ error and where it is, and a hint when the error has a recognizable pattern (a t
 sign, a constant factor such as a missing 1/N).
 """
 
+import os
 from contextlib import contextmanager
 
 import numpy as np
@@ -27,7 +28,11 @@ def _fail(message, hint=None, seed=None):
 
 
 def seeds(base, count=3):
-    """The seeds a randomized test runs on: ``base, base + 1, ...``.
+    """The seeds a randomized test runs on: ``offset + base, offset + base + 1, ...``.
+
+    The offset is the environment variable BACKPROPLAB_TEST_SEED (0 when unset). The grader
+    sets it per submission, so each student's hidden tests draw fresh shapes and values,
+    reproducibly: the grade record keeps the offset, and every failure message names its seed.
 
     Inputs:
     - base: int, the first seed; count: how many draws.
@@ -35,7 +40,8 @@ def seeds(base, count=3):
     Returns:
     - list of `count` ints. Tests run every draw, so a wrong answer never passes on luck.
     """
-    return [base + i for i in range(count)]
+    offset = int(os.environ.get("BACKPROPLAB_TEST_SEED", "0"))
+    return [offset + base + i for i in range(count)]
 
 
 def _as_array(got, name, seed):

@@ -86,6 +86,9 @@ def test_assert_gradients_fails_with_the_report():
     assert "gradient check of Wrong" in message_of(assert_gradients, Wrong(), np.ones((2, 2)))
 
 
-def test_seeds():
+def test_seeds(monkeypatch):
+    monkeypatch.delenv("BACKPROPLAB_TEST_SEED", raising=False)
     assert seeds(10) == [10, 11, 12]
     assert seeds(5, 1) == [5]
+    monkeypatch.setenv("BACKPROPLAB_TEST_SEED", "1000")
+    assert seeds(10) == [1010, 1011, 1012]
