@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder {release,grade,demo}``."""
+"""Command line: ``python -m autograder {release,grade,demo,mistakes}``."""
 
 import argparse
 import sys
@@ -21,8 +21,8 @@ def _grade(args):
     results = grade(args.submissions, assignments=args.assignment, out=args.out,
                     timeout=args.timeout, notebook_timeout=args.notebook_timeout)
     print(grade_table(results))
-    print(f"\ngrades: {args.out}/grades.csv · per cell: {args.out}/cells.csv · "
-          f"feedback: {args.out}/feedback/")
+    print(f"\ngrades: {args.out}/grades.csv · per cell: {args.out}/cells.csv and cells.json · "
+          f"class summary: {args.out}/summary.md · feedback: {args.out}/feedback/")
     return 0
 
 
@@ -41,6 +41,14 @@ def _demo(args):
     print("As expected: the solution gets full marks, the blank release 0, and each wrong "
           "submission loses points only on the cells that grade the class it broke.")
     return 0
+
+
+def _mistakes(args):
+    from autograder.mistakes import matrix
+
+    verdicts = matrix.grade_catalog(args.out, quiet=False)
+    print(matrix.matrix(verdicts))
+    return 0 if all(v.caught for v in verdicts) else 1
 
 
 def parser():
@@ -71,6 +79,13 @@ def parser():
                       help="keep the sample class and its grades here (default: a temporary "
                       "folder)")
     demo.set_defaults(run=_demo)
+
+    mistakes = commands.add_parser("mistakes", help="grade every mistake of the catalog and "
+                                   "print which test cells catch it")
+    mistakes.add_argument("--out", metavar="DIR",
+                          help="keep the submissions and grades here (default: a temporary "
+                          "folder)")
+    mistakes.set_defaults(run=_mistakes)
     return main
 
 

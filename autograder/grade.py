@@ -19,6 +19,7 @@ from autograder.course import (DEFAULT_TIMEOUT, SOURCE, available_assignments, c
                                graded_cells, nbgrader_config, run_nbgrader,
                                write_nbgrader_config)
 from autograder.execute import autograde
+from autograder.mistakes import catalog
 from autograder.record import CellResult, SubmissionResult
 
 
@@ -33,8 +34,9 @@ def grade(submissions, *, assignments=None, out="grading", timeout=DEFAULT_TIMEO
     Inputs:
     - submissions: folder of <student_id>/<assignment_id>/<assignment_id>.ipynb.
     - assignments: assignment ids to grade; None grades every known one found in submissions.
-    - out: output folder: grades.csv, cells.csv, feedback/<student>/<assignment>.html, and
-      course/, the nbgrader course directory with the gradebook.
+    - out: output folder: grades.csv, cells.csv, cells.json, summary.md,
+      feedback/<student>/<assignment>.html, and course/, the nbgrader course directory with
+      the gradebook.
     - timeout: seconds per cell; notebook_timeout: seconds per notebook (default 10 x timeout).
     - quiet: hide the progress bar.
 
@@ -57,6 +59,9 @@ def grade(submissions, *, assignments=None, out="grading", timeout=DEFAULT_TIMEO
 
     report.write_grades_csv(out / "grades.csv", results)
     report.write_cells_csv(out / "cells.csv", results)
+    report.write_cells_json(out / "cells.json", results)
+    descriptions = {i: m.description for i, m in catalog().items()}
+    (out / "summary.md").write_text(report.class_summary(results, descriptions))
     return results
 
 
@@ -166,6 +171,10 @@ def _grade_one(submissions, course, student, assignment, timeout, notebook_timeo
         outcome = outcomes.get(cell, judge.Outcome("not graded", status))
         if score.manual:
             outcome = judge.Outcome("pending manual grade" if score.pending else "graded by hand")
+        explained = ()
+        if score.points < score.max_points and outcome.message:
+            explained = tuple((m.id, m.diagnosis)
+                              for m in judge.diagnose(assignment, cell, outcome.message))
         cells.append(CellResult(cell, score.points, score.max_points, outcome.status,
-                                outcome.message))
+                                outcome.message, explained))
     return SubmissionResult(student, assignment, status, tuple(cells), seed)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import nbformat
 
+from autograder.mistakes import catalog
+
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 MAX_MESSAGE = 1200
 
@@ -23,7 +25,29 @@ class Outcome:
     message: str = ""
 
 
-def _describe(error):
+_FRAME = re.compile(r"^Cell In\[(\d+)\], line (\d+)(?:, in ([\w.<>]+))?")
+_CURRENT_LINE = re.compile(r"^-+> *\d+ (.*)$", re.M)
+
+
+def _student_frame(traceback, test_cell_count):
+    """Where in the student's own cells an error was raised, or None.
+
+    Frames in the test cell itself (its source holds hidden tests) and in library files are
+    skipped; the deepest frame in another notebook cell is the student's (or given) code.
+    """
+    found = None
+    for chunk in traceback:
+        text = _ANSI.sub("", chunk).strip()
+        frame = _FRAME.match(text)
+        if frame and int(frame.group(1)) != test_cell_count:
+            code = _CURRENT_LINE.search(text)
+            if code:
+                where = f"in {frame.group(3)}, " if frame.group(3) else ""
+                found = f"{where}line {frame.group(2)} of your cell: {code.group(1).strip()}"
+    return found
+
+
+def _describe(error, test_cell_count):
     name, value = error.get("ename", "Error"), _ANSI.sub("", error.get("evalue", "")).strip()
     if name == "AssertionError":
         return Outcome("failed", value or "a test assertion failed")
@@ -31,7 +55,9 @@ def _describe(error):
         return Outcome("not implemented", "this exercise still raises NotImplementedError")
     if name == "CellTimeoutError":
         return Outcome("timeout", "the cell ran past the time limit and was interrupted")
-    return Outcome("error", f"{name}: {value}" if value else name)
+    message = f"{name}: {value}" if value else name
+    where = _student_frame(error.get("traceback", []), test_cell_count)
+    return Outcome("error", f"{message}\n  raised {where}" if where else message)
 
 
 def judge_cell(cell):
@@ -40,7 +66,7 @@ def judge_cell(cell):
         return Outcome("written answer", "graded by hand")
     for output in cell.get("outputs", []):
         if output.output_type == "error":
-            outcome = _describe(output)
+            outcome = _describe(output, cell.get("execution_count"))
             return Outcome(outcome.status, outcome.message[:MAX_MESSAGE])
         if output.output_type == "stream" and output.name == "stderr":
             return Outcome("error", "the cell wrote to stderr: " + output.text.strip()[:200])
@@ -64,3 +90,13 @@ def judge(path):
         if meta.get("grade"):
             outcomes[meta["grade_id"]] = judge_cell(cell)
     return outcomes, timeouts
+
+
+def diagnose(assignment, cell, message):
+    """The catalog mistakes that explain a failure of test cell `cell` with `message`.
+
+    Returns:
+    - list of Mistake (usually one; empty when no known mistake matches).
+    """
+    return [m for m in catalog().values()
+            if m.assignment == assignment and m.explains(cell, message)]

@@ -75,6 +75,7 @@ class CellResult:
     max_points: float
     status: str
     message: str = ""
+    mistakes: tuple = ()  # catalog mistakes that explain the failure, as (id, diagnosis)
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,14 @@
 
 import csv
 import html
+import json
+import statistics
+from collections import Counter
 from pathlib import Path
 
 GRADES_FIELDS = ["student", "assignment", "score", "max_score", "status", "test_seed"]
-CELLS_FIELDS = ["student", "assignment", "cell", "points", "max_points", "status", "message"]
+CELLS_FIELDS = ["student", "assignment", "cell", "points", "max_points", "status", "message",
+                "diagnosis", "mistakes"]
 
 
 def _number(value):
@@ -30,7 +34,24 @@ def write_cells_csv(path, results):
         for r in results:
             for c in r.cells:
                 writer.writerow([r.student, r.assignment, c.cell, _number(c.points),
-                                 _number(c.max_points), c.status, c.message])
+                                 _number(c.max_points), c.status, c.message,
+                                 _diagnosis(c), " ".join(i for i, _ in c.mistakes)])
+
+
+def _diagnosis(cell):
+    return " / ".join(diagnosis for _, diagnosis in cell.mistakes)
+
+
+def write_cells_json(path, results):
+    """Write every submission with its cells as JSON: a list of objects, one per submission."""
+    records = [{"student": r.student, "assignment": r.assignment, "score": r.score,
+                "max_score": r.max_score, "status": r.status, "test_seed": r.seed,
+                "cells": [{"cell": c.cell, "points": c.points, "max_points": c.max_points,
+                           "status": c.status, "message": c.message,
+                           "mistakes": [{"id": i, "diagnosis": d} for i, d in c.mistakes]}
+                          for c in r.cells]}
+               for r in results]
+    Path(path).write_text(json.dumps(records, indent=1) + "\n")
 
 
 def grade_table(results):
@@ -52,7 +73,12 @@ th, td { border-bottom: 1px solid #ddd; padding: .4rem .6rem; text-align: left; 
 td.points { text-align: right; white-space: nowrap; }
 tr.passed td.status { color: #1a7f37; } tr.lost td.status { color: #c62828; }
 pre { white-space: pre-wrap; margin: 0; font-size: .9rem; }
+p.hint { margin: .3rem 0 0; color: #6a4c00; }
 """
+
+
+def _hint_html(cell):
+    return "".join(f'<p class="hint"><b>Hint:</b> {html.escape(d)}</p>' for _, d in cell.mistakes)
 
 
 def feedback_html(result):
@@ -64,7 +90,7 @@ def feedback_html(result):
             f'<tr class="{kind}"><td><code>{html.escape(c.cell)}</code></td>'
             f'<td class="points">{_number(c.points)} / {_number(c.max_points)}</td>'
             f'<td class="status">{html.escape(c.status)}</td>'
-            f"<td><pre>{html.escape(c.message)}</pre></td></tr>")
+            f"<td><pre>{html.escape(c.message)}</pre>{_hint_html(c)}</td></tr>")
     title = f"{result.assignment} — feedback for {result.student}"
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
@@ -86,3 +112,42 @@ def write_feedback(folder, result):
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(feedback_html(result))
     return path
+
+
+def class_summary(results, descriptions):
+    """A Markdown summary of the class: per graded cell, the mean, median and distribution
+    of points; then the catalog mistakes found most often.
+
+    Inputs:
+    - results: list of SubmissionResult.
+    - descriptions: dict mistake id -> one-line description.
+
+    Returns:
+    - text: Markdown.
+    """
+    lines = ["# Class summary", ""]
+    graded = [r for r in results if r.cells]
+    for assignment in dict.fromkeys(r.assignment for r in graded):
+        rows = [r for r in graded if r.assignment == assignment]
+        totals = [r.score for r in rows]
+        lines += [f"## {assignment}", "",
+                  f"{len(rows)} students · mean {statistics.mean(totals):.1f} · median "
+                  f"{statistics.median(totals):g} of {rows[0].max_score:g} points", "",
+                  "| cell | max | mean | median | full | partial | zero |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
+        for i, cell in enumerate(rows[0].cells):
+            points = [r.cells[i].points for r in rows]
+            full = sum(p == cell.max_points for p in points)
+            zero = sum(p == 0 for p in points)
+            lines.append(f"| `{cell.cell}` | {cell.max_points:g} | {statistics.mean(points):.2f} "
+                         f"| {statistics.median(points):g} | {full} | "
+                         f"{len(points) - full - zero} | {zero} |")
+        lines.append("")
+    found = Counter(i for r in graded for c in r.cells for i, _ in c.mistakes)
+    lines += ["## Most common mistakes (what to re-teach)", ""]
+    if found:
+        lines += ["| mistake | students | what it is |", "|---|---:|---|"]
+        lines += [f"| `{i}` | {n} | {descriptions.get(i, '')} |" for i, n in found.most_common()]
+    else:
+        lines.append("No known mistake from the catalog was found.")
+    return "\n".join(lines) + "\n"

@@ -111,10 +111,15 @@ def _value_hint(got, expected):
     if got.ndim == 2 and got.shape == got.shape[::-1] and np.allclose(got, expected.T, rtol=1e-4,
                                                                       atol=1e-7 * scale):
         return "it is the transpose of the right answer"
+    if got.size < 2:
+        return None  # one number is a multiple of any other: no pattern to name
     ratio = float(np.sum(got * expected) / np.sum(expected * expected))
     if abs(ratio - 1) > 1e-3 and np.allclose(got, ratio * expected, rtol=1e-4, atol=1e-7 * scale):
         return (f"it is {ratio:.4g} times the right answer: a missing or extra factor "
                 f"(1/N, a batch size, a 2 from a square)?")
+    both = (got != 0) & (expected != 0)
+    if np.any((got == 0) != (expected == 0)) and np.allclose(got[both], expected[both]):
+        return "it is zero in the wrong places: is a mask built from the wrong array?"
     return None
 
 
@@ -169,11 +174,25 @@ def assert_gradients(layer, x, *, wrt=None, reference=None, tol=1e-7, seed=0):
     - tol: largest relative error that passes; seed: seed for the random dout.
     """
     report = check_layer(layer, x, wrt=wrt, reference=reference, tol=tol, rng=seed)
-    _raise_for(report)
+    upstream_ignored = not report.passed and _ignores_upstream(layer, x, seed)
+    _raise_for(report, upstream_ignored)
     print(report)
 
 
-def _raise_for(report):
+def _ignores_upstream(layer, x, seed):
+    """Whether backward(dout) fails to scale with dout, as every backward must (it is linear)."""
+    x = np.array(x, dtype=np.float64)
+    try:
+        dout = np.random.default_rng(seed).standard_normal(np.shape(layer.forward(x.copy())))
+        once = np.array(layer.backward(dout), dtype=np.float64)
+        layer.forward(x.copy())
+        twice = np.array(layer.backward(2 * dout), dtype=np.float64)
+        return once.shape == twice.shape and not np.allclose(twice, 2 * once)
+    except Exception:  # the report already says what went wrong
+        return False
+
+
+def _raise_for(report, upstream_ignored=False):
     """Raise an AssertionError with the report and a hint per failing array."""
     if report.passed:
         return
@@ -181,7 +200,10 @@ def _raise_for(report):
     for check in report.checks:
         if check.passed:
             continue
-        if check.analytic.dtype == object:
+        if check.name == "dx" and upstream_ignored:
+            hint = ("backward(dout) does not scale with dout: multiply the local derivative "
+                    "by the upstream gradient dout (the chain rule)")
+        elif check.analytic.dtype == object:
             hint = "it was not computed: does backward() return dx and fill grads?"
         elif not check.shape_ok:
             hint = (f"it has shape {check.analytic.shape}, expected {check.numerical.shape}: "

@@ -5,6 +5,7 @@ the test cells that must catch it. The demo grades a few of them; the test suite
 all and checks that each loses points on exactly those cells.
 """
 
+import re
 from dataclasses import dataclass
 
 from autograder import submissions
@@ -19,6 +20,8 @@ class Mistake:
       version.
     - breaks: the test cells that must lose points, and no others.
     - description: the mistake in a line; diagnosis: what the student should be told.
+    - symptom: a regular expression that the failure message of a broken cell matches when
+      this is the mistake; the grader then adds the diagnosis to that cell's feedback.
     """
 
     id: str
@@ -29,6 +32,11 @@ class Mistake:
     breaks: tuple
     description: str
     diagnosis: str
+    symptom: str = ""
+
+    def explains(self, cell, message):
+        """Whether this mistake explains a failure of test cell `cell` with `message`."""
+        return bool(self.symptom) and cell in self.breaks and re.search(self.symptom, message)
 
     def apply(self):
         """The solved submission with this mistake in it: a NotebookNode."""

@@ -92,3 +92,30 @@ def test_seeds(monkeypatch):
     assert seeds(5, 1) == [5]
     monkeypatch.setenv("BACKPROPLAB_TEST_SEED", "1000")
     assert seeds(10) == [1010, 1011, 1012]
+
+
+def test_assert_close_names_a_mask_built_from_the_wrong_array():
+    rng = np.random.default_rng(1)
+    x, dout = rng.normal(size=(4, 5)), rng.normal(size=(4, 5))
+    message = message_of(assert_close, np.where(dout > 0, dout, 0.0), np.where(x > 0, dout, 0.0),
+                         "dx")
+    assert "zero in the wrong places" in message
+
+
+def test_assert_close_names_no_factor_for_a_single_number():
+    assert "hint" not in message_of(assert_close, 7.25, 1.5, "loss")
+
+
+def test_assert_gradients_spots_a_forgotten_upstream_gradient():
+    class NoUpstream:
+        params, grads = {}, {}
+
+        def forward(self, x):
+            self.out = np.tanh(x)
+            return self.out
+
+        def backward(self, dout):
+            return 1 - self.out ** 2
+
+    message = message_of(assert_gradients, NoUpstream(), np.ones((2, 3)))
+    assert "does not scale with dout" in message
