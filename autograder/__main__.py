@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder {release,grade,demo,mistakes}``."""
+"""Command line: ``python -m autograder {release,grade,demo,mistakes,bundle}``."""
 
 import argparse
 import sys
@@ -51,6 +51,14 @@ def _mistakes(args):
     return 0 if all(v.caught for v in verdicts) else 1
 
 
+def _bundle(args):
+    from autograder.bundle import bundle
+
+    folder, archive = bundle(args.out)
+    print(f"student bundle: {folder}\n                {archive}")
+    return 0
+
+
 def parser():
     main = argparse.ArgumentParser(prog="python -m autograder", description=__doc__)
     commands = main.add_subparsers(dest="command", required=True)
@@ -86,6 +94,12 @@ def parser():
                           help="keep the submissions and grades here (default: a temporary "
                           "folder)")
     mistakes.set_defaults(run=_mistakes)
+
+    bundle = commands.add_parser("bundle", help="write the student distribution (a folder "
+                                 "and a zip): notebooks, helper package, data, figures")
+    bundle.add_argument("--out", default="dist", metavar="DIR",
+                        help="where to write it (default: dist)")
+    bundle.set_defaults(run=_bundle)
     return main
 
 

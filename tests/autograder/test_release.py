@@ -5,10 +5,9 @@ import nbformat
 import pytest
 
 from autograder.course import available_assignments, master_path, release_path
-from autograder.release import release
+from autograder.release import release, secret_lines
 
 ASSIGNMENTS = available_assignments()
-REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
 
 
 def _cells(path):
@@ -31,13 +30,7 @@ def test_committed_release_is_what_nbgrader_generates(assignment, fresh_release)
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_release_leaks_no_solution_and_no_hidden_test(assignment):
-    master = nbformat.read(master_path(assignment), as_version=4)
-    outside, inside = set(), set()
-    for cell in master.cells:
-        regions = "".join(body for _, body in REGION.findall(cell.source))
-        inside |= {line.strip() for line in regions.splitlines() if line.strip()}
-        outside |= {line.strip() for line in REGION.sub("", cell.source).splitlines()}
-    secret = inside - outside  # lines that exist only inside solution or hidden-test regions
+    secret = secret_lines(assignment)
     assert secret, "the master has no solution or hidden-test lines to protect"
     released = {line.strip() for cell in _cells(release_path(assignment))
                 for line in "".join(cell["source"]).splitlines()}
