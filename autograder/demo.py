@@ -39,7 +39,7 @@ def problems(results, expected):
     """Compare graded results with expectations; return a list of problems (empty if none)."""
     found = []
     for result in results:
-        lost = tuple(c.cell for c in result.cells if c.points < c.max_points)
+        lost = tuple(c.cell for c in result.cells if c.points < c.max_points and not c.manual)
         want = expected[result.student]
         if want is None and result.score != 0:
             found.append(f"{result.student}: expected 0 points, got {result.score:g}")

@@ -77,6 +77,11 @@ class CellResult:
     message: str = ""
     mistakes: tuple = ()  # catalog mistakes that explain the failure, as (id, diagnosis)
 
+    @property
+    def manual(self):
+        """Whether this is a written answer, graded by hand."""
+        return self.status in ("pending manual grade", "graded by hand")
+
 
 @dataclass(frozen=True)
 class SubmissionResult:

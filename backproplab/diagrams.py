@@ -86,9 +86,20 @@ def draw_network(sizes, *, layer_names=None, ax=None):
     return ax
 
 
+def _compgraph(name):
+    # compgraph draws with this module's colours, so it is imported only when drawn
+    def draw():
+        from backproplab import compgraph
+        return getattr(compgraph, name)()
+    return draw
+
+
 FIGURES = {
     "layer_contract.svg": draw_layer_contract,
     "network_2_2_2.svg": lambda: draw_network([2, 2, 2]),
+    "notation_network.svg": _compgraph("draw_notation"),
+    "graph_add_mul.svg": _compgraph("draw_add_mul_example"),
+    "graph_sigmoid_neuron.svg": _compgraph("draw_sigmoid_neuron"),
 }
 
 

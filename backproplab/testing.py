@@ -44,6 +44,11 @@ def seeds(base, count=3):
     return [offset + base + i for i in range(count)]
 
 
+def _join(*hints):
+    """The hints that apply, most specific first: a recognized pattern, then the test's own."""
+    return "; ".join(h for h in hints if h) or None
+
+
 def _as_array(got, name, seed):
     if got is None:
         _fail(f"{name} is None", "did you forget a `return` statement?", seed)
@@ -81,7 +86,7 @@ def assert_shape(got, expected_shape, name, *, hint=None, seed=None):
     expected_shape = tuple(int(n) for n in expected_shape)
     if got.shape != expected_shape:
         _fail(f"{name} has shape {got.shape}, expected {expected_shape}",
-              hint or _shape_hint(got.shape, expected_shape), seed)
+              _join(_shape_hint(got.shape, expected_shape), hint), seed)
 
 
 def assert_finite(got, name, *, hint=None, seed=None):
@@ -146,7 +151,7 @@ def assert_close(got, expected, name, *, rtol=1e-5, atol=1e-8, hint=None, seed=N
     wrong = int(np.sum(error > tolerance))
     _fail(f"{name} is wrong in {wrong} of {got.size} value(s); the worst{location}: "
           f"got {got[where]:.6g}, expected {expected[where]:.6g}",
-          hint or _value_hint(got, expected), seed)
+          _join(_value_hint(got, expected), hint), seed)
 
 
 @contextmanager

@@ -23,8 +23,13 @@ class Verdict:
     result: object
 
     @property
+    def cells(self):
+        """The autograded cells (written answers wait for the instructor)."""
+        return [c for c in self.result.cells if not c.manual]
+
+    @property
     def lost(self):
-        return {c.cell for c in self.result.cells if c.points < c.max_points}
+        return {c.cell for c in self.cells if c.points < c.max_points}
 
     @property
     def diagnosed(self):
@@ -66,7 +71,7 @@ def matrix(verdicts):
     lines = []
     for assignment in dict.fromkeys(v.mistake.assignment for v in verdicts):
         rows = [v for v in verdicts if v.mistake.assignment == assignment]
-        cells = [c.cell for c in rows[0].result.cells]
+        cells = [c.cell for c in rows[0].cells]
         width = max(len(v.mistake.id) for v in rows)
         lines += [f"{assignment}: {len(rows)} mistakes × {len(cells)} graded cells", ""]
         lines += [f"  {i + 1:>2} {cell}" for i, cell in enumerate(cells)]
