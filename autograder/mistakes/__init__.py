@@ -51,9 +51,9 @@ class Mistake:
 
 def catalog():
     """Every mistake of every assignment, in course order: a dict id -> Mistake."""
-    from autograder.mistakes import single_neuron, vectorized_backprop
+    from autograder.mistakes import mlp, single_neuron, vectorized_backprop
 
-    entries = [*single_neuron.MISTAKES, *vectorized_backprop.MISTAKES]
+    entries = [*single_neuron.MISTAKES, *vectorized_backprop.MISTAKES, *mlp.MISTAKES]
     by_id = {m.id: m for m in entries}
     if len(by_id) != len(entries):
         raise ValueError("mistake ids must be unique")

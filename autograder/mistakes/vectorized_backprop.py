@@ -50,6 +50,13 @@ MISTAKES = [
         "backward overwrites grads: assign with =, do not add with +=",
         symptom=r"after a second backward"),
     Mistake(
+        "linear_dW_swapped", A, "linear",
+        'self.grads["W"] = self.x.T @ dout', 'self.grads["W"] = dout.T @ self.x',
+        ("test_linear_dW",),
+        "dW computed as dout.T @ x: the transpose of the right answer, (M, D) instead of (D, M)",
+        "dW has the shape of W, (D, M): dW = x.T @ dout",
+        symptom=r"swapped|transpose of the right answer"),
+    Mistake(
         "linear_stale_cache", A, "linear",
         "self.x = x\n", 'if not hasattr(self, "x"):\n            self.x = x\n',
         ("test_linear_dW",),
@@ -150,6 +157,13 @@ MISTAKES = [
         "gradient ascent: parameters move up the gradient",
         "step against the gradient: p -= lr * grad",
         symptom=r"wrong sign"),
+    Mistake(
+        "sgd_no_update", A, "sgd",
+        "p -= self.lr * layer.grads[name]", "p = p - self.lr * layer.grads[name]",
+        ("test_sgd",),
+        "the update is assigned to a local name, so no parameter changes",
+        "p = p - lr * grad only rebinds the loop variable: update the array with p -= lr * grad",
+        symptom=r"all zeros"),
     Mistake(
         "sgd_replaces_arrays", A, "sgd",
         "p -= self.lr * layer.grads[name]",

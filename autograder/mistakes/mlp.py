@@ -1,0 +1,184 @@
+"""Mistakes students make in 04_mlp."""
+
+from autograder.mistakes import Mistake
+
+A = "04_mlp"
+
+MISTAKES = [
+    Mistake(
+        "mlp_activation_after_last", A, "build_mlp",
+        "return Sequential(*layers[:-1])", "return Sequential(*layers)",
+        ("test_build_mlp_layers",),
+        "build_mlp puts an activation after the last Linear layer",
+        "the network returns logits: no activation after the last layer, the loss applies "
+        "sigmoid or softmax itself",
+        symptom=r"got (\w+, )*(ReLU|Sigmoid|Tanh)( \(an|$)"),
+    Mistake(
+        "mlp_sizes_swapped", A, "build_mlp",
+        "zip(sizes[:-1], sizes[1:])", "zip(sizes[1:], sizes[:-1])",
+        ("test_build_mlp_layers",),
+        "consecutive sizes paired the wrong way round: Linear(sizes[1], sizes[0]), ...",
+        "layer l maps sizes[l] inputs to sizes[l + 1] outputs: zip(sizes[:-1], sizes[1:])",
+        symptom=r"params\['W'\].* has shape \((\d+), (\d+)\), expected \(\2, \1\)"),
+    Mistake(
+        "mlp_shared_activation", A, "build_mlp",
+        "    layers = []\n"
+        "    for n_in, n_out in zip(sizes[:-1], sizes[1:]):\n"
+        "        layers.append(Linear(n_in, n_out, init_std=init_std, rng=rng))\n"
+        "        layers.append(activations[activation]())\n",
+        "    layers, shared = [], activations[activation]()\n"
+        "    for n_in, n_out in zip(sizes[:-1], sizes[1:]):\n"
+        "        layers.append(Linear(n_in, n_out, init_std=init_std, rng=rng))\n"
+        "        layers.append(shared)\n",
+        ("test_build_mlp_layers",),
+        "one activation object reused at every position",
+        "each position needs its own activation object: it caches its forward for backward",
+        symptom=r"uses one layer object at several places"),
+    Mistake(
+        "mlp_seed_per_layer", A, "build_mlp",
+        "    rng = np.random.default_rng(rng)\n", "",
+        ("test_build_mlp_init",),
+        "the integer seed is passed to every Linear instead of one Generator",
+        "make one Generator with np.random.default_rng(rng) and pass it along: the seed itself "
+        "gives layers of the same shape the same weights",
+        symptom=r"start with the same weights"),
+    Mistake(
+        "mlp_init_std_dropped", A, "build_mlp",
+        "Linear(n_in, n_out, init_std=init_std, rng=rng)", "Linear(n_in, n_out, rng=rng)",
+        ("test_build_mlp_init",),
+        "init_std is not passed on to the Linear layers",
+        "pass init_std on to every Linear",
+        symptom=r"with init_std=0\.01, .* should have standard deviation"),
+    Mistake(
+        "predict_argmax_axis0", A, "predict",
+        "return logits.argmax(axis=1)", "return logits.argmax(axis=0)",
+        ("test_predict",),
+        "argmax over the examples instead of the classes",
+        "the label of a row is the argmax over its K logits: axis=1",
+        symptom=r"for \d+ classes is wrong|output\(s\) is wrong.*axis=1"),
+    Mistake(
+        "predict_binary_column", A, "predict",
+        "(logits[:, 0] > 0).astype(np.int64)", "(logits > 0).astype(np.int64)",
+        ("test_predict",),
+        "one-output labels returned as an (N, 1) column",
+        "return (N,) labels: take the single column, logits[:, 0]",
+        symptom=r"for one output has shape \(\d+, 1\)"),
+    Mistake(
+        "predict_logit_threshold_half", A, "predict",
+        "(logits[:, 0] > 0)", "(logits[:, 0] > 0.5)",
+        ("test_predict",),
+        "a logit compared with 0.5 as if it were a probability",
+        "sigmoid(a) > 0.5 exactly when the logit a > 0",
+        symptom=r"for one output is wrong|logit is > 0"),
+    Mistake(
+        "accuracy_broadcast", A, "accuracy",
+        "    y = np.asarray(y)\n"
+        "    labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1)\n"
+        "    return float(np.mean(predict(model, X) == labels))",
+        "    return float(np.mean(predict(model, X) == y))",
+        ("test_accuracy",),
+        "labels compared with targets as given: (N,) against (N, 1) broadcasts to (N, N)",
+        "turn y into (N,) labels first (reshape (N, 1), argmax one-hot rows), then compare",
+        symptom=r"broadcast"),
+    Mistake(
+        "train_no_reshuffle", A, "train",
+        "    for epoch in tqdm(range(1, epochs + 1), desc=\"training\", unit=\"epoch\"):\n"
+        "        order = rng.permutation(len(X))\n",
+        "    order = rng.permutation(len(X))\n"
+        "    for epoch in tqdm(range(1, epochs + 1), desc=\"training\", unit=\"epoch\"):\n",
+        ("test_train_batches",),
+        "one permutation drawn before the loop: every epoch takes the same order",
+        "draw a new permutation at the start of every epoch",
+        symptom=r"used the same order|in the same order"),
+    Mistake(
+        "train_unaligned_targets", A, "train",
+        "        order = rng.permutation(len(X))\n"
+        "        for start in range(0, len(X), batch_size):\n"
+        "            batch = order[start:start + batch_size]\n"
+        "            loss.forward(model.forward(X[batch]), y[batch])\n",
+        "        order, target_order = rng.permutation(len(X)), rng.permutation(len(X))\n"
+        "        for start in range(0, len(X), batch_size):\n"
+        "            batch = order[start:start + batch_size]\n"
+        "            loss.forward(model.forward(X[batch]), y[target_order[start:start + batch_size]])\n",
+        ("test_train_batches", "test_train_updates"),
+        "X and y shuffled with different permutations",
+        "index X and y with the same index array, so each example keeps its target",
+        symptom=r"targets belong to other examples|its own examples and targets"),
+    Mistake(
+        "train_drops_last_batch", A, "train",
+        "range(0, len(X), batch_size)", "range(0, len(X) - batch_size + 1, batch_size)",
+        ("test_train_batches",),
+        "the last, partial batch of every epoch is dropped",
+        "keep the N % batch_size examples left over as a last, smaller batch",
+        symptom=r"\(\d+( \+ \d+)*\), \d+ in \d+ epochs; got [1-9]"),
+    Mistake(
+        "train_global_random", A, "train",
+        "order = rng.permutation(len(X))", "order = np.random.permutation(len(X))",
+        ("test_train_batches",),
+        "shuffled with the global np.random instead of the rng argument",
+        "draw every permutation from np.random.default_rng(rng), so a seed fixes the run",
+        symptom=r"took different batches"),
+    Mistake(
+        "train_no_step", A, "train",
+        "            model.backward(loss.backward())\n            optimizer.step()\n",
+        "            model.backward(loss.backward())\n",
+        ("test_train_updates",),
+        "gradients computed but no SGD step taken",
+        "after model.backward(loss.backward()), call optimizer.step() for every batch",
+        symptom=r"parameters never changed"),
+    Mistake(
+        "train_no_backward", A, "train",
+        "            model.backward(loss.backward())\n", "",
+        ("test_train_batches", "test_train_updates"),
+        "the SGD step uses gradients that backward never computed",
+        "for each batch: loss.forward, model.backward(loss.backward()), then the step",
+        symptom=r"epochs; got 0$|gradients are all zero"),
+    Mistake(
+        "train_rows_reset_each_epoch", A, "train",
+        "    rows = []\n"
+        "    for epoch in tqdm(range(1, epochs + 1), desc=\"training\", unit=\"epoch\"):\n",
+        "    for epoch in tqdm(range(1, epochs + 1), desc=\"training\", unit=\"epoch\"):\n"
+        "        rows = []\n",
+        ("test_train_history",),
+        "the list of history rows is reset inside the epoch loop",
+        "start the list of rows once per call, before the epoch loop, and append a row per "
+        "epoch",
+        symptom=r"one row per epoch|row\(s\) with epoch"),
+    Mistake(
+        "train_val_on_training_data", A, "train",
+        'row["val_loss"] = loss.forward(model.forward(X_val), y_val)',
+        'row["val_loss"] = loss.forward(model.forward(X), y)',
+        ("test_train_history",),
+        "the validation loss is computed on the training data",
+        "val_loss is the loss on (X_val, y_val)",
+        symptom=r"history\['val_loss'\]"),
+    Mistake(
+        "standardize_own_statistics", A, "standardizer",
+        "    return (X - mean) / std", "    return (X - X.mean(axis=0)) / X.std(axis=0)",
+        ("test_standardize",),
+        "standardize recomputes the statistics of the data it is given (test statistics)",
+        "use the mean and std of the training set that you are given, whatever X is",
+        symptom=r"standardize\(X(_new)?, mean, std\).* (non-finite|is wrong)"),
+    Mistake(
+        "standardizer_zero_std", A, "standardizer",
+        "return mean, np.where(std > 0, std, 1.0)", "return mean, std",
+        ("test_fit_standardizer",),
+        "a constant feature keeps std 0, and standardizing divides by zero",
+        "replace a standard deviation of 0 by 1",
+        symptom=r"std of the constant feature|a constant feature gets 1"),
+    Mistake(
+        "standardizer_wrong_axis", A, "standardizer",
+        "mean = X_train.mean(axis=0)", "mean = X_train.mean(axis=1)",
+        ("test_fit_standardizer",),
+        "the mean is taken per example (row) instead of per feature",
+        "one mean per feature: average over the examples, axis=0",
+        symptom=r"^mean( of a .*)? (is wrong|has shape)"),
+    Mistake(
+        "standardize_in_place", A, "standardizer",
+        "    return (X - mean) / std", "    X -= mean\n    X /= std\n    return X",
+        ("test_standardize",),
+        "standardize modifies its input in place",
+        "return a new array, (X - mean) / std, and leave X as it was",
+        symptom=r"modified in place"),
+
+]
