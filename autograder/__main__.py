@@ -19,7 +19,8 @@ def _grade(args):
     from autograder.report import grade_table
 
     results = grade(args.submissions, assignments=args.assignment, out=args.out,
-                    timeout=args.timeout, notebook_timeout=args.notebook_timeout)
+                    timeout=args.timeout, notebook_timeout=args.notebook_timeout,
+                    workers=args.workers)
     print(grade_table(results))
     print(f"\ngrades: {args.out}/grades.csv · per cell: {args.out}/cells.csv and cells.json · "
           f"class summary: {args.out}/summary.md · feedback: {args.out}/feedback/")
@@ -80,6 +81,8 @@ def parser():
                        help=f"time limit per cell (default: {DEFAULT_TIMEOUT})")
     grade.add_argument("--notebook-timeout", type=int, metavar="SECONDS",
                        help="time limit per notebook (default: 10 x --timeout)")
+    grade.add_argument("--workers", type=int, default=1, metavar="N",
+                       help="submissions graded at the same time (default: 1)")
     grade.set_defaults(run=_grade)
 
     demo = commands.add_parser("demo", help="grade a sample class built from the masters")

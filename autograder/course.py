@@ -54,6 +54,15 @@ def check_assignments(assignments):
     return list(assignments)
 
 
+def gradebook_url(root):
+    """The SQLAlchemy URL of the gradebook of course directory `root`.
+
+    Parallel graders write to it at the same time; SQLite serializes the writes, and the
+    timeout lets a writer wait for the lock instead of failing.
+    """
+    return f"sqlite:///{Path(root) / 'gradebook.db'}?timeout=60"
+
+
 def nbgrader_config(root, *, timeout=DEFAULT_TIMEOUT):
     """The nbgrader configuration of a course directory.
 
@@ -67,7 +76,7 @@ def nbgrader_config(root, *, timeout=DEFAULT_TIMEOUT):
     config = Config()
     config.CourseDirectory.root = str(root)
     config.CourseDirectory.course_id = "backproplab"
-    config.CourseDirectory.db_url = f"sqlite:///{Path(root) / 'gradebook.db'}"
+    config.CourseDirectory.db_url = gradebook_url(root)
     config.Execute.timeout = timeout
     config.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:",
                                       f"--IPKernelApp.exec_lines={[WARNINGS_TO_STDOUT]!r}"]

@@ -59,5 +59,5 @@ def run(out=None, *, quiet=False):
     with tempfile.TemporaryDirectory(prefix="backproplab-demo-") as scratch:
         root = Path(out) if out else Path(scratch)
         expected = build_class(root / "submissions")
-        results = grade(root / "submissions", out=root / "grading", quiet=quiet)
+        results = grade(root / "submissions", out=root / "grading", workers=2, quiet=quiet)
         return results, problems(results, expected)

@@ -9,6 +9,7 @@ rest of the class is graded as usual.
 import hashlib
 import shutil
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -28,7 +29,7 @@ class GradingError(ValueError):
 
 
 def grade(submissions, *, assignments=None, out="grading", timeout=DEFAULT_TIMEOUT,
-          notebook_timeout=None, quiet=False):
+          notebook_timeout=None, workers=1, quiet=False):
     """Grade every student and assignment found in `submissions`.
 
     Inputs:
@@ -38,6 +39,7 @@ def grade(submissions, *, assignments=None, out="grading", timeout=DEFAULT_TIMEO
       feedback/<student>/<assignment>.html, and course/, the nbgrader course directory with
       the gradebook.
     - timeout: seconds per cell; notebook_timeout: seconds per notebook (default 10 x timeout).
+    - workers: submissions graded at the same time (each in its own processes).
     - quiet: hide the progress bar.
 
     Returns:
@@ -50,12 +52,16 @@ def grade(submissions, *, assignments=None, out="grading", timeout=DEFAULT_TIMEO
     notebook_timeout = notebook_timeout or 10 * timeout
 
     pairs = [(student, assignment) for student in students for assignment in assignments]
-    results = []
-    for student, assignment in tqdm(pairs, desc="grading", unit="notebook", disable=quiet,
-                                    file=sys.stderr):
-        result = _grade_one(submissions, course, student, assignment, timeout, notebook_timeout)
+
+    def grade_pair(pair):
+        result = _grade_one(submissions, course, *pair, timeout, notebook_timeout)
         report.write_feedback(out / "feedback", result)
-        results.append(result)
+        return result
+
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        # map keeps the class order, whatever order the submissions finish in
+        results = list(tqdm(pool.map(grade_pair, pairs), total=len(pairs), desc="grading",
+                            unit="notebook", disable=quiet, file=sys.stderr))
 
     report.write_grades_csv(out / "grades.csv", results)
     report.write_cells_csv(out / "cells.csv", results)

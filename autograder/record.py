@@ -8,9 +8,10 @@ invalid, crashed, timed out), this module records zeros through the same gradebo
 
 import warnings
 from dataclasses import dataclass
-from pathlib import Path
 
 from nbgrader.api import Gradebook
+
+from autograder.course import gradebook_url
 from sqlalchemy.exc import SAWarning
 
 
@@ -26,7 +27,7 @@ class CellScore:
 
 
 def _open(course):
-    return Gradebook(f"sqlite:///{Path(course) / 'gradebook.db'}", "backproplab")
+    return Gradebook(gradebook_url(course), "backproplab")
 
 
 def _notebook(gradebook, assignment, student):

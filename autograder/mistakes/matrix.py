@@ -54,7 +54,7 @@ def grade_catalog(out=None, *, quiet=True):
             submissions.write(mistake.apply(), root / "submissions", mistake.id,
                               mistake.assignment)
         results = {r.student: r for r in grade(root / "submissions", out=root / "grading",
-                                               quiet=quiet)
+                                               workers=2, quiet=quiet)
                    if r.student in mistakes and r.assignment == mistakes[r.student].assignment}
     return [Verdict(m, results[m.id]) for m in mistakes.values()]
 

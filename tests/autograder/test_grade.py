@@ -35,7 +35,8 @@ def graded(tmp_path_factory):
                       "raises", A)
     submissions.write(_with_cell("sgd", sgd + "\n\nwhile True:\n    pass"), folder, "loops", A)
     submissions.write(_with_cell("sgd", "import os\nos._exit(1)"), folder, "exits", A)
-    results = grade(folder, out=root / "grading", timeout=5, notebook_timeout=120, quiet=True)
+    results = grade(folder, out=root / "grading", timeout=5, notebook_timeout=120, workers=2,
+                    quiet=True)
     return root / "grading", {r.student: r for r in results}
 
 
@@ -136,3 +137,16 @@ def test_bad_requests_get_clear_errors(tmp_path, capsys):
         grade(tmp_path)
     assert main(["grade", str(tmp_path), "--assignment", "99_unknown"]) == 2
     assert "unknown assignment" in capsys.readouterr().err
+
+
+def test_two_workers_grade_exactly_like_one(tmp_path):
+    folder = tmp_path / "s"
+    submissions.write(submissions.solved(A), folder, "solution", A)
+    submissions.write(submissions.blank(A), folder, "blank", A)
+    bias = submissions.solutions(A)["linear"].replace('dout.sum(axis=0)', 'dout')
+    submissions.write(_with_cell("linear", bias), folder, "bias", A)
+    submissions.write(_with_cell("sgd", "import os\nos._exit(1)"), folder, "exits", A)
+    grade(folder, out=tmp_path / "one", workers=1, quiet=True)
+    grade(folder, out=tmp_path / "two", workers=2, quiet=True)
+    for name in ("grades.csv", "cells.csv"):
+        assert (tmp_path / "one" / name).read_text() == (tmp_path / "two" / name).read_text()

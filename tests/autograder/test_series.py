@@ -16,7 +16,7 @@ def graded(tmp_path_factory):
     for assignment in ASSIGNMENTS:
         submissions.write(submissions.solved(assignment), root / "s", "solution", assignment)
         submissions.write(submissions.blank(assignment), root / "s", "blank", assignment)
-    results = grade(root / "s", out=root / "g", quiet=True)
+    results = grade(root / "s", out=root / "g", workers=2, quiet=True)
     return {(r.student, r.assignment): r for r in results}
 
 
