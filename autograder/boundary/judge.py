@@ -1,0 +1,318 @@
+"""Judge one submission behind the boundary, in a clean grader process of its own.
+
+Run as ``python -m autograder.boundary.judge ASSIGNMENT NOTEBOOK JOURNAL ...``: it starts the
+student's process in a sandbox, has it run the submission's own code cells, then runs every
+test cell of the *master* (taken by nbgrader cell id, never from the submission) here, where
+the student's names are proxies. Each test cell's result is appended to JOURNAL (JSON lines)
+the moment it is known, so whatever happens next, what was judged stays judged.
+"""
+
+import argparse
+import ast
+import contextlib
+import io
+import json
+import os
+import sys
+import types
+from pathlib import Path
+
+import nbformat
+
+from autograder import reference
+from autograder.boundary import sandbox
+from autograder.boundary.remote import Student, StudentDied, StudentError, StudentTimeout
+from autograder.course import master_path
+from autograder.judge import Outcome
+
+RESTARTS = 2  # times a student process that died is started again for the remaining tests
+
+
+def _meta(cell):
+    return cell.metadata.get("nbgrader", {})
+
+
+def is_test(cell):
+    return cell.cell_type == "code" and _meta(cell).get("grade", False)
+
+
+def is_fixture(cell):
+    """A read-only given code cell of the master (its imports and test fixtures)."""
+    meta = _meta(cell)
+    return (cell.cell_type == "code" and meta.get("locked", False) and not meta.get("grade")
+            and not meta.get("solution"))
+
+
+def student_program(master, submission):
+    """The cells the student's process runs: the submission's code cells in its order, with
+    the master's test cells left out and the master's read-only cells in their master
+    version (a submission cannot edit them); read-only cells it deleted run first.
+
+    Returns:
+    - list of {"label", "source", "fixture"}.
+    """
+    tests = {_meta(c)["grade_id"] for c in master.cells if is_test(c)}
+    fixtures = {_meta(c)["grade_id"]: c.source for c in master.cells if is_fixture(c)}
+    program, seen, solved = [], set(), set()
+    for index, cell in enumerate(submission.cells):
+        if cell.cell_type != "code":
+            continue
+        grade_id = _meta(cell).get("grade_id")
+        if grade_id in tests or _meta(cell).get("grade"):
+            continue
+        if grade_id in fixtures:
+            if grade_id not in seen:
+                seen.add(grade_id)
+                program.append({"label": grade_id, "source": fixtures[grade_id], "fixture": True})
+            continue
+        if grade_id and _meta(cell).get("solution"):
+            if grade_id in solved:
+                continue  # a duplicated answer cell counts once
+            solved.add(grade_id)
+        program.append({"label": grade_id or f"cell {index + 1}", "source": cell.source,
+                        "fixture": False})
+    missing = [{"label": g, "source": s, "fixture": True} for g, s in fixtures.items()
+               if g not in seen]
+    return missing + program
+
+
+_UNSET = object()
+
+
+def defined_names(source):
+    """Names a cell binds at its top level (definitions, assignments, imports)."""
+    names = set()
+    for node in ast.parse(source).body:
+        if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            names |= {(alias.asname or alias.name).split(".")[0] for alias in node.names}
+        else:
+            for target in ast.walk(node):
+                if isinstance(target, ast.Name) and isinstance(target.ctx, ast.Store):
+                    names.add(target.id)
+    return names
+
+
+def referenced_names(code):
+    """Every global name a compiled cell (and the functions it defines) may look up."""
+    names = set(code.co_names)
+    for constant in code.co_consts:
+        if isinstance(constant, types.CodeType):
+            names |= referenced_names(constant)
+    return names
+
+
+class Judge:
+    """Runs a master's fixtures and tests against one student process."""
+
+    def __init__(self, assignment, submission, journal, *, log, slot, cell_timeout,
+                 call_timeout, notebook_timeout, hidden):
+        self.assignment = assignment
+        self.master = nbformat.read(master_path(assignment), as_version=4)
+        self.program = student_program(self.master, submission)
+        self.journal = journal
+        self.notebook_timeout = notebook_timeout
+        self.cell_timeout = cell_timeout
+        self.box = sandbox.prepare(hidden)
+        self.student = Student(self.box.command(slot), env=self.box.environment(),
+                               cwd=self.box.cwd(), call_timeout=call_timeout, log=log)
+        self.student.before_request = self._push_bindings
+        self.student.translate = self._translate
+        self.namespace = {"__name__": "__main__"}
+        self.grader_names = set()  # names the master's setup and fixtures define here
+        self.mirror = {}  # student name -> the object last bound to it on both sides
+        self.shipped = set()
+        self.student_names = {}  # name -> "class", "function" or "value", once the cells ran
+        self.restarts = 0
+        self.notes = []
+
+    # -- the student process ----------------------------------------------------------------
+
+    def start_student(self):
+        self.student.start()
+        self.mirror.clear()
+        self.shipped.clear()
+        self.student_names = {}
+        statuses = self.student.request("run", cells=self.program, timeout=self.cell_timeout,
+                                        label="the notebook's cells",
+                                        wait=self.notebook_timeout)
+        self.student_names = self.student.request("names", label="the notebook's names")
+        return statuses
+
+    def _restart(self):
+        if self.restarts >= RESTARTS:
+            return False
+        self.restarts += 1
+        try:
+            self.start_student()
+            return True
+        except StudentError:
+            return False
+
+    # -- crossing the boundary --------------------------------------------------------------
+
+    def _translate(self, value):
+        """How a grader-side value the student must see crosses: a fixture by its name, a
+        trusted definition after its code (never any other) has been sent."""
+        located = reference.locate(value) if not isinstance(value, (int, float, str)) else None
+        if located is None:
+            return None
+        for request in reference.shipment(*located, self.shipped):
+            self.student.request("trust", label="the course's code", **request)
+        return {"trusted": list(located)}
+
+    def _push_bindings(self):
+        """Make the student's namespace agree with every rebinding the tests made here (a
+        hidden test that grades one exercise with the course's version of another)."""
+        for name in self.student_names:
+            if name in self.grader_names or name not in self.namespace:
+                continue
+            current = self.namespace[name]
+            if current is not self.mirror.get(name, _UNSET):
+                self.mirror[name] = current
+                try:
+                    self.student.request("bind", name=name, value=current,
+                                         label=f"binding {name}")
+                except TypeError:
+                    pass  # a test's own object (a Generator, say) stays on this side
+
+    def _bind_student_names(self, code, defined=()):
+        """Bind proxies for the student's classes and functions, and for the student's data
+        that this code uses, except names it defines itself."""
+        wanted = {name: value for name, value in self.student.request(
+            "callables", label="the notebook's names").items()}
+        for name in referenced_names(code):
+            if self.student_names.get(name) == "value":
+                wanted[name] = None
+        for name, value in wanted.items():
+            if name in self.grader_names or name in defined:
+                continue
+            if value is None:
+                value = self.student.request("get", name=name, label=name)
+            self.namespace[name] = value
+            self.mirror[name] = value
+
+    # -- running the master -----------------------------------------------------------------
+
+    def _exec(self, cell, defined=()):
+        code = compile(cell.source, f"<{_meta(cell).get('grade_id', 'cell')}>", "exec")
+        self.student.forget_shared()
+        self.student.request("forget", label="a new cell")
+        self._bind_student_names(code, defined)
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            exec(code, self.namespace)
+
+    def run_fixture(self, cell):
+        """Run a read-only given cell here too. Its functions and data stay on this side (they
+        are oracles); its classes are test doubles that student code will call, so they are
+        made on the student's side, from the master's code it ran there."""
+        defined = defined_names(cell.source)
+        try:
+            self._exec(cell, defined=defined)
+        except Exception:  # a demonstration inside a fixture may fail on wrong student code
+            pass
+        new = {name: self.namespace[name] for name in defined
+               if name in self.namespace and not name.startswith("_")}
+        self.grader_names |= set(new)
+        for name, value in new.items():
+            self.mirror.pop(name, None)
+            if isinstance(value, type):
+                self.namespace[name] = self.student.request("get_fixture", name=name,
+                                                            label=name)
+            else:
+                self.student.outgoing[id(value)] = {"fixture": name}
+
+    def run_test(self, cell):
+        grade_id, points = _meta(cell)["grade_id"], float(_meta(cell)["points"])
+        if not self.student.alive and not self._restart():
+            outcome = Outcome("error", "not run: the student's process kept dying")
+        else:
+            outcome = self._outcome(cell)
+        self.record(grade_id, points if outcome.status == "passed" else 0.0, points, outcome)
+
+    def _outcome(self, cell):
+        try:
+            self._exec(cell)
+            return Outcome("passed")
+        except StudentTimeout as error:
+            return Outcome("timeout", str(error))
+        except StudentDied as error:
+            return Outcome("error", str(error))
+        except StudentError as error:
+            return _student_outcome(error)
+        except AssertionError as error:
+            return Outcome("failed", str(error) or "a test assertion failed")
+        except Exception as error:
+            return Outcome("error", f"{type(error).__name__}: {error}"[:1200])
+
+    def record(self, grade_id, points, max_points, outcome):
+        line = {"cell": grade_id, "points": points, "max_points": max_points,
+                "status": outcome.status, "message": outcome.message}
+        self.journal.write(json.dumps(line) + "\n")
+        self.journal.flush()
+
+    def run(self):
+        exec(compile(next(c.source for c in self.master.cells if _meta(c).get("grade_id")
+                          == "setup"), "<setup>", "exec"), self.namespace)
+        self.grader_names = {n for n in self.namespace if not n.startswith("__")}
+        try:
+            statuses = self.start_student()
+            self.notes += [f"{s['label']}: {s['status']} ({s.get('error', '')})"
+                           for s in statuses if s["status"] == "timeout"]
+        except StudentError as error:
+            self.notes.append(f"the notebook's cells did not finish: {error}")
+        for cell in self.master.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == "setup":
+                continue
+            if is_fixture(cell) and self.student.alive:
+                self.run_fixture(cell)
+            elif is_test(cell):
+                self.run_test(cell)
+        self.journal.write(json.dumps({"done": True, "notes": self.notes}) + "\n")
+        self.journal.flush()
+
+    def close(self):
+        self.student.stop()
+        self.box.remove()
+
+
+def _student_outcome(error):
+    if isinstance(error, NotImplementedError):
+        return Outcome("not implemented", "this exercise still raises NotImplementedError")
+    kind = type(error).__name__
+    message = f"{kind}: {error}" if str(error) else kind
+    if isinstance(error, AssertionError):
+        return Outcome("failed", message)
+    if error.where:
+        message += f"\n  raised {error.where}"
+    return Outcome("error", message[:1200])
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser()
+    parser.add_argument("assignment")
+    parser.add_argument("notebook")
+    parser.add_argument("journal")
+    parser.add_argument("--log", required=True)
+    parser.add_argument("--slot", type=int, default=0)
+    parser.add_argument("--cell-timeout", type=int, default=60)
+    parser.add_argument("--call-timeout", type=int, default=10)
+    parser.add_argument("--notebook-timeout", type=int, default=600)
+    parser.add_argument("--hide", action="append", default=[])
+    args = parser.parse_args(argv)
+    os.environ.setdefault("MPLBACKEND", "Agg")
+    submission = nbformat.read(args.notebook, as_version=4)
+    with open(args.journal, "a") as journal, open(args.log, "ab") as log:
+        judge = Judge(args.assignment, submission, journal, log=log, slot=args.slot,
+                      cell_timeout=args.cell_timeout, call_timeout=args.call_timeout,
+                      notebook_timeout=args.notebook_timeout, hidden=args.hide)
+        try:
+            judge.run()
+        finally:
+            judge.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

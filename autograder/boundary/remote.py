@@ -1,0 +1,328 @@
+"""The grader's side of the boundary: a connection to a student process, and proxies.
+
+The grader never imports or runs student code. Names the student's notebook defines appear in
+the grader's test namespace as proxies: calling a proxied class or function, reading an
+attribute or an item, sends a request over the wire and returns plain data (arrays, numbers,
+strings) or another proxy. Test code stays ordinary Python: `layer = Linear(4, 3, rng=0);
+out = layer.forward(x)` reads the same whether `Linear` is the student's class in their kernel
+or a proxy here.
+"""
+
+import builtins
+import os
+import select
+import subprocess
+import time
+
+import numpy as np
+
+from autograder.boundary import wire
+
+# Exceptions raised in student code are re-raised here as a subclass of the builtin of the
+# same name (so `except ValueError` in a test works) mixed with StudentError.
+_BUILTIN_ERRORS = {name: getattr(builtins, name)
+                   for name in ("ValueError", "TypeError", "KeyError", "IndexError",
+                                "AttributeError", "NameError", "NotImplementedError",
+                                "ZeroDivisionError", "ArithmeticError", "RuntimeError",
+                                "AssertionError", "LookupError", "OverflowError",
+                                "FloatingPointError", "MemoryError", "RecursionError",
+                                "TimeoutError", "StopIteration", "UnboundLocalError")}
+
+
+class StudentError(Exception):
+    """An exception raised by the student's code, as reported across the boundary."""
+
+    where = None
+
+
+class StudentTimeout(StudentError):
+    """The student's code did not answer within its time limit; its process was stopped."""
+
+
+class StudentDied(StudentError):
+    """The student's process ended (it exited, crashed, or was killed for a limit)."""
+
+
+_error_classes = {}
+
+
+def _error(kind, message, where):
+    base = _BUILTIN_ERRORS.get(kind) or RuntimeError
+    if (kind, base) not in _error_classes:
+        _error_classes[kind, base] = type(kind, (StudentError, base), {})
+    error = _error_classes[kind, base](message)
+    error.where = where
+    return error
+
+
+class RemoteMeta(type):
+    """Metaclass of class proxies: calling one constructs the object in the student process,
+    and the objects it makes are instances of the proxy, so isinstance() works."""
+
+    def __call__(cls, *args, **kwargs):
+        return cls._cls_student.call(cls, args, kwargs, label=f"{cls.__name__}()")
+
+    def __getattr__(cls, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return cls._cls_student.request("getattr", target=cls, name=name,
+                                        label=f"{cls.__name__}.{name}")
+
+    def __repr__(cls):
+        return f"<student class {cls.__name__}>"
+
+
+class RemoteObject:
+    """A proxy for an object that lives in the student process."""
+
+    __slots__ = ("_student", "_ref", "_type")
+
+    def __init__(self, student, ref, type_name):
+        object.__setattr__(self, "_student", student)
+        object.__setattr__(self, "_ref", ref)
+        object.__setattr__(self, "_type", type_name)
+
+    def _label(self, name):
+        return f"{self._type}.{name}"
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return self._student.request("getattr", target=self, name=name,
+                                     label=self._label(name))
+
+    def __setattr__(self, name, value):
+        self._student.request("setattr", target=self, name=name, value=value,
+                              label=self._label(name))
+
+    def __call__(self, *args, **kwargs):
+        return self._student.call(self, args, kwargs, label=f"{self._type}()")
+
+    def __getitem__(self, key):
+        return self._student.request("getitem", target=self, key=key,
+                                     label=f"{self._type}[...]")
+
+    def __setitem__(self, key, value):
+        self._student.request("setitem", target=self, key=key, value=value,
+                              label=f"{self._type}[...]")
+
+    def __len__(self):
+        return self._student.request("len", target=self, label=f"len({self._type})")
+
+    def __iter__(self):
+        return iter(self._student.request("list", target=self, label=f"iter({self._type})"))
+
+    def __contains__(self, item):
+        return self._student.request("contains", target=self, item=item,
+                                     label=f"{self._type}.__contains__")
+
+    def __bool__(self):
+        return self._student.request("bool", target=self, label=f"bool({self._type})")
+
+    def keys(self):
+        return list(self)
+
+    def items(self):
+        return [(key, self[key]) for key in self]
+
+    def values(self):
+        return [self[key] for key in self]
+
+    def __repr__(self):
+        return self._student.request("text", target=self, repr=True,
+                                     label=f"repr({self._type})")
+
+    def __str__(self):
+        return self._student.request("text", target=self, label=f"str({self._type})")
+
+
+class Student:
+    """A connection to one student process: requests, proxies and shared arrays."""
+
+    def __init__(self, command, *, env=None, cwd=None, call_timeout=10, log=None):
+        self.command, self.env, self.cwd, self.log = command, env, cwd, log
+        self.call_timeout = call_timeout
+        self.proxies = {}  # reference id -> proxy
+        self.classes = {}  # reference id of a class -> proxy class
+        self.shared = {}  # token -> [array, checksum], both sides' arrays
+        self.tokens = {}  # id(array) -> token, for the grader's own arrays
+        self.outgoing = {}  # how grader-side objects cross: id(obj) -> node (fixtures, trusted)
+        self.before_request = None  # hook: runs before every request (binding sync)
+        self.translate = None  # hook: how other grader-side objects cross, or None
+        self.process = None
+
+    # -- process ----------------------------------------------------------------------------
+
+    def start(self):
+        student_reads, grader_writes = os.pipe()
+        grader_reads, student_writes = os.pipe()
+        self.process = subprocess.Popen(
+            [*self.command, str(student_reads), str(student_writes)],
+            pass_fds=(student_reads, student_writes), env=self.env, cwd=self.cwd,
+            stdin=subprocess.DEVNULL, stdout=self.log or subprocess.DEVNULL,
+            stderr=subprocess.STDOUT, start_new_session=True)
+        os.close(student_reads)
+        os.close(student_writes)
+        self.writer = os.fdopen(grader_writes, "wb")
+        self.reader = os.fdopen(grader_reads, "rb")
+        self.proxies.clear()
+        self.classes.clear()
+        self.forget_shared()
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, 9)
+            except ProcessLookupError:
+                pass
+        if self.process:
+            self.process.wait()
+            for stream in (self.writer, self.reader):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+
+    @property
+    def alive(self):
+        return self.process is not None and self.process.poll() is None
+
+    def _exit_reason(self):
+        code = self.process.wait()
+        if code < 0:
+            return {9: "killed (a limit: memory, processes or time)",
+                    11: "crashed (segmentation fault)"}.get(-code, f"killed by signal {-code}")
+        return f"exited with code {code}"
+
+    # -- encoding ---------------------------------------------------------------------------
+
+    def forget_shared(self):
+        self.shared.clear()
+        self.tokens.clear()
+
+    def _token(self, array):
+        token = self.tokens.get(id(array))
+        if token is None or self.shared.get(token, [None])[0] is not array:
+            token = f"g{len(self.tokens)}"
+            self.tokens[id(array)] = token
+            self.shared[token] = [array, None]  # None: the student has not seen it yet
+        return token
+
+    def _encode(self, value, encoder):
+        def reference(obj):
+            if isinstance(obj, RemoteMeta):
+                return {"ref": obj._cls_ref}
+            if isinstance(obj, RemoteObject):
+                return {"ref": obj._ref}
+            if type(obj) is np.ndarray and obj.dtype.name in wire.DTYPES:
+                token = self._token(obj)
+                self.shared[token][1] = wire.checksum(obj)
+                return {"shared": token, **encoder.array(obj)}
+            if id(obj) in self.outgoing:
+                return self.outgoing[id(obj)]
+            node = self.translate(obj) if self.translate else None
+            if node is not None:
+                return node
+            raise TypeError(f"a {type(obj).__name__} cannot be passed to the student's code: "
+                            "only data and the student's own objects cross the boundary")
+        encoder.reference = reference
+        return encoder.encode(value)
+
+    def _decode(self, node, buffers):
+        def reference(node):
+            if "shared" in node:
+                return self._receive_shared(node["shared"], decoder.array(node))
+            if "ref" in node and type(node["ref"]) is int:
+                return self._proxy(node)
+            raise wire.WireError(f"unexpected node from the student: {node!r:.200}")
+        decoder = wire.Decoder(buffers, reference)
+        return decoder.decode(node)
+
+    def _proxy(self, node):
+        ref = node["ref"]
+        if ref in self.proxies:
+            return self.proxies[ref]
+        name = str(node.get("type", "object"))[:100]
+        if node.get("is_class"):
+            proxy = RemoteMeta(str(node.get("name") or name)[:100], (RemoteObject,),
+                               {"_cls_student": self, "_cls_ref": ref, "__slots__": ()})
+            self.classes[ref] = proxy
+        else:
+            cls = self._proxy(node["class"]) if type(node.get("class")) is dict else None
+            cls = cls if isinstance(cls, RemoteMeta) else RemoteObject
+            proxy = cls.__new__(cls)
+            RemoteObject.__init__(proxy, self, ref, cls.__name__ if cls is not RemoteObject else name)
+        self.proxies[ref] = proxy
+        return proxy
+
+    def _receive_shared(self, token, value):
+        entry = self.shared.get(token)
+        if entry and entry[0].shape == value.shape and entry[0].dtype == value.dtype:
+            entry[0][...] = value
+            array = entry[0]
+        else:
+            array = value
+            self.tokens[id(array)] = token
+        self.shared[token] = [array, wire.checksum(array)]
+        return array
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def call(self, target, args, kwargs, *, label):
+        return self.request("call", target=target, args=list(args), kwargs=dict(kwargs),
+                            label=label, timeout=self.call_timeout)
+
+    def request(self, op, *, label, wait=None, **fields):
+        """Send one request and return its decoded value; raise the student's errors.
+
+        Inputs:
+        - op: the request; label: what it is in the student's terms ("Linear.backward"),
+          for messages; wait: seconds to wait for the answer (default: the call timeout).
+        """
+        if self.before_request:
+            hook, self.before_request = self.before_request, None
+            try:
+                hook()
+            finally:
+                self.before_request = hook
+        if not self.alive:
+            raise StudentDied(f"the student's process is not running ({label})")
+        encoder = wire.Encoder(None, arrays_by_reference=True)
+        header = {"op": op}
+        for key, value in fields.items():
+            header[key] = (self._encode(value, encoder)
+                           if key in ("target", "args", "kwargs", "key", "value", "item")
+                           else value)
+        header["sync"] = self._changed_shared(encoder)
+        wire.write_frame(self.writer, header, encoder.buffers)
+        reply, buffers = self._read(label, wait or fields.get("timeout", self.call_timeout))
+        for update in reply.get("sync", []):
+            self._decode(update, buffers)
+        if "error" in reply:
+            error = reply["error"]
+            raise _error(str(error.get("type")), str(error.get("message")), error.get("where"))
+        return self._decode(reply.get("value"), buffers)
+
+    def _changed_shared(self, encoder):
+        updates = []
+        for token, entry in self.shared.items():
+            current = wire.checksum(entry[0])
+            if current != entry[1]:
+                entry[1] = current
+                updates.append({"shared": token, **encoder.array(entry[0])})
+        return updates
+
+    def _read(self, label, timeout):
+        deadline = time.monotonic() + timeout + 5  # the student's own alarm fires first
+        while True:
+            left = deadline - time.monotonic()
+            ready, _, _ = select.select([self.reader], [], [], max(left, 0))
+            if ready:
+                break
+            if left <= 0:
+                self.stop()
+                raise StudentTimeout(f"timeout after {timeout} s in {label}")
+        try:
+            return wire.read_frame(self.reader)
+        except EOFError:
+            raise StudentDied(f"the student's process {self._exit_reason()} in {label}") from None

@@ -1,0 +1,318 @@
+"""The student side of the boundary: runs a submission's code and answers the grader.
+
+It runs inside the sandbox, as its own process, with the submission's cells and nothing of the
+grader's: no test code, no gradebook, no masters. It executes the cells it is sent in one
+namespace, as a notebook would, then serves requests on a pipe: get a name, an attribute or an
+item, set one, call something. Results cross as plain data (see wire.py); objects stay here and
+cross as references.
+
+Arrays that cross *by reference* (an argument the grader passes in, an attribute the grader
+reads) are shared: each side keeps a copy, and after every request the side that changed one
+sends the new contents, so an in-place update (`p -= lr * grad`, or a student's function that
+modifies its input) is seen on both sides, as it would be in one process.
+
+This module is copied into the sandbox and imports only wire.py from the grader.
+"""
+
+import linecache
+import os
+import signal
+import sys
+import traceback
+
+import numpy as np
+
+import wire
+
+CELL = "<cell {}>"
+
+
+class CellTimeout(BaseException):
+    """Raised in a cell that ran past its time limit (a BaseException, so `except Exception`
+    in student code does not swallow it)."""
+
+
+def _on_alarm(signum, frame):
+    raise CellTimeout()
+
+
+class Server:
+    def __init__(self, reader, writer):
+        self.reader, self.writer = reader, writer
+        self.namespace = {"__name__": "__main__"}
+        self.fixtures = {}  # names defined by the master's read-only cells, as they ran
+        self.trusted = {}  # assignment -> namespace of the course's trusted code
+        self.objects = {}  # reference id -> object
+        self.ids = {}  # id(object) -> reference id, so one object keeps one reference
+        self.shared = {}  # token -> [array, checksum]
+        self.next_id = 0
+
+    # -- encoding ---------------------------------------------------------------------------
+
+    def _ref(self, value):
+        key = id(value)
+        if key not in self.ids:
+            self.next_id += 1
+            self.ids[key] = self.next_id
+            self.objects[self.next_id] = value
+        kind = type(value)
+        is_class = isinstance(value, type)
+        return {"ref": self.ids[key], "type": kind.__name__,
+                "name": value.__name__ if is_class else None,
+                "class": None if is_class else self._ref(kind),
+                "is_class": is_class, "callable": callable(value)}
+
+    def _share(self, array):
+        for token, (known, _) in self.shared.items():
+            if known is array:
+                break
+        else:
+            token = f"s{len(self.shared)}"
+            self.shared[token] = [array, wire.checksum(array)]
+        return token
+
+    def encode(self, value, live):
+        """live: arrays cross shared (by reference) and containers as references, as for
+        attributes and items; otherwise arrays and containers cross as copies, as for the
+        results of calls."""
+        def reference(obj):
+            if live and type(obj) is np.ndarray and obj.dtype.name in wire.DTYPES:
+                return {"shared": self._share(obj), **encoder.array(obj)}
+            return self._ref(obj)
+
+        encoder = wire.Encoder(reference, arrays_by_reference=live)
+        if live and type(value) in (list, dict, np.ndarray):
+            node = reference(value)
+        else:
+            node = encoder.encode(value)
+        return node, encoder.buffers
+
+    def decode(self, node, buffers):
+        def reference(node):
+            if "ref" in node:
+                if node["ref"] not in self.objects:
+                    raise wire.WireError(f"unknown reference {node['ref']!r}")
+                return self.objects[node["ref"]]
+            if "shared" in node:
+                return self._receive_shared(node["shared"], decoder.array(node))
+            if "fixture" in node:
+                return self.fixtures[node["fixture"]]
+            if "trusted" in node:
+                assignment, name = node["trusted"]
+                return self.trusted[assignment][name]
+            raise wire.WireError(f"unknown node {node!r:.200}")
+
+        decoder = wire.Decoder(buffers, reference)
+        return decoder.decode(node)
+
+    def _receive_shared(self, token, value):
+        if token in self.shared:
+            array = self.shared[token][0]
+            if array.shape == value.shape and array.dtype == value.dtype:
+                array[...] = value
+            else:
+                array = value
+        else:
+            array = value
+        self.shared[token] = [array, wire.checksum(array)]
+        return array
+
+    def _changed_shared(self):
+        """Shared arrays changed here since they were last sent: (nodes, buffers)."""
+        encoder = wire.Encoder(lambda obj: None)
+        nodes = []
+        for token, entry in self.shared.items():
+            current = wire.checksum(entry[0])
+            if current != entry[1]:
+                entry[1] = current
+                nodes.append({"shared": token, **encoder.array(entry[0])})
+        return nodes, encoder.buffers
+
+    # -- requests ---------------------------------------------------------------------------
+
+    def serve(self):
+        while True:
+            try:
+                header, buffers = wire.read_frame(self.reader)
+            except EOFError:
+                return
+            for update in header.get("sync", []):
+                self.decode(update, buffers)
+            try:
+                node, out = getattr(self, "op_" + header["op"])(header, buffers)
+                reply = {"value": node}
+            except CellTimeout:
+                reply, out = {"error": {"type": "TimeoutError", "message": "time limit"}}, []
+            except BaseException as error:  # whatever the student's code raises is reported
+                reply, out = {"error": self._describe(error)}, []
+            sync, sync_buffers = self._changed_shared()
+            for update in sync:
+                update["array"] += len(out)
+            reply["sync"] = sync
+            wire.write_frame(self.writer, reply, out + sync_buffers)
+
+    def _describe(self, error):
+        where = None
+        for frame, line in traceback.walk_tb(error.__traceback__):
+            name = frame.f_code.co_filename
+            if name.startswith("<cell "):
+                text = linecache.getline(name, line).strip()
+                where = f"in {frame.f_code.co_qualname}, line {line} of {name[1:-1]}: {text}"
+        return {"type": type(error).__name__, "message": str(error)[:2000], "where": where}
+
+    def target(self, header, buffers):
+        return self.decode(header["target"], buffers)
+
+    def args(self, header, buffers):
+        return (self.decode(header.get("args", {"list": []}), buffers),
+                self.decode(header.get("kwargs", {"dict": []}), buffers))
+
+    def op_run(self, header, buffers):
+        """Run cells in order; a failing cell does not stop the next. Returns one status each."""
+        statuses = []
+        for cell in header["cells"]:
+            before = dict(self.namespace)
+            statuses.append(self._run_cell(cell["label"], cell["source"], header["timeout"]))
+            if cell.get("fixture"):
+                self.fixtures.update({name: value for name, value in self.namespace.items()
+                                      if before.get(name, self) is not value})
+        return self.encode(statuses, live=False)
+
+    def _run_cell(self, label, source, timeout):
+        from IPython.core.inputtransformer2 import TransformerManager
+
+        filename = CELL.format(label)
+        try:
+            code = TransformerManager().transform_cell(source)
+            linecache.cache[filename] = (len(code), None, code.splitlines(True), filename)
+            compiled = compile(code, filename, "exec")
+        except SyntaxError as error:
+            return {"label": label, "status": "error", "error": f"SyntaxError: {error}"}
+        signal.alarm(timeout)
+        try:
+            exec(compiled, self.namespace)
+            return {"label": label, "status": "ok"}
+        except CellTimeout:
+            return {"label": label, "status": "timeout", "error": f"ran past {timeout} s"}
+        except BaseException as error:
+            return {"label": label, "status": "error",
+                    "error": f"{type(error).__name__}: {str(error)[:500]}"}
+        finally:
+            signal.alarm(0)
+
+    def op_forget(self, header, buffers):
+        """Drop the shared arrays: the grader starts a new test cell."""
+        self.shared.clear()
+        return None, []
+
+    def op_names(self, header, buffers):
+        names = {name: ("class" if isinstance(value, type) else
+                        "function" if callable(value) else "value")
+                 for name, value in self.namespace.items()
+                 if not name.startswith("_") and type(value).__name__ != "module"}
+        return self.encode(names, live=False)
+
+    def op_get(self, header, buffers):
+        return self.encode(self.namespace[header["name"]], live=True)
+
+    def op_get_fixture(self, header, buffers):
+        return self.encode(self.fixtures[header["name"]], live=True)
+
+    def op_callables(self, header, buffers):
+        """References to every class and function the notebook defines, by name."""
+        found = {name: value for name, value in self.namespace.items()
+                 if not name.startswith("_") and callable(value)
+                 and type(value).__name__ != "module"}
+        return self.encode(found, live=False)
+
+    def op_bind(self, header, buffers):
+        self.namespace[header["name"]] = self.decode(header["value"], buffers)
+        return None, []
+
+    def op_trust(self, header, buffers):
+        """Define some of the course's trusted code of an assignment, for hidden tests that
+        grade one exercise with the course's version of the earlier ones: the assignment's
+        imports, names taken from other assignments' trusted code, then definitions."""
+        assignment = header["assignment"]
+        if assignment not in self.trusted:
+            self.trusted[assignment] = {"__name__": f"trusted_{assignment}"}
+            exec(compile(header["setup"], f"<trusted {assignment}>", "exec"),
+                 self.trusted[assignment])
+        namespace = self.trusted[assignment]
+        for name, other, other_name in header["aliases"]:
+            namespace[name] = self.trusted[other][other_name]
+        for source in header["sources"]:
+            exec(compile(source, f"<trusted {assignment}>", "exec"), namespace)
+        return None, []
+
+    def op_getattr(self, header, buffers):
+        return self.encode(getattr(self.target(header, buffers), header["name"]), live=True)
+
+    def op_setattr(self, header, buffers):
+        value = self.decode(header["value"], buffers)
+        setattr(self.target(header, buffers), header["name"], value)
+        return None, []
+
+    def op_getitem(self, header, buffers):
+        target, key = self.target(header, buffers), self.decode(header["key"], buffers)
+        return self.encode(target[key], live=True)
+
+    def op_setitem(self, header, buffers):
+        target, key = self.target(header, buffers), self.decode(header["key"], buffers)
+        target[key] = self.decode(header["value"], buffers)
+        return None, []
+
+    def op_call(self, header, buffers):
+        function = self.target(header, buffers)
+        args, kwargs = self.args(header, buffers)
+        signal.alarm(header.get("timeout", 0))
+        try:
+            result = function(*args, **kwargs)
+        finally:
+            signal.alarm(0)
+        return self.encode(result, live=header.get("live", False))
+
+    def op_len(self, header, buffers):
+        return len(self.target(header, buffers)), []
+
+    def op_list(self, header, buffers):
+        """The items of an iterable (the keys of a dict), each crossing as for attributes."""
+        items = list(self.target(header, buffers))
+        nodes, out = [], []
+        for item in items:
+            node, more = self.encode(item, live=True)
+            nodes.append(_shift(node, len(out)))
+            out += more
+        return {"list": nodes}, out
+
+    def op_contains(self, header, buffers):
+        return self.decode(header["item"], buffers) in self.target(header, buffers), []
+
+    def op_text(self, header, buffers):
+        target = self.target(header, buffers)
+        text = repr(target) if header.get("repr") else str(target)
+        return text[:2000], []
+
+    def op_bool(self, header, buffers):
+        return bool(self.target(header, buffers)), []
+
+
+def _shift(node, offset):
+    """Renumber the buffers of an encoded node by `offset` (to concatenate encodings)."""
+    if isinstance(node, dict):
+        return {key: (value + offset if key == "array" and type(value) is int else
+                      _shift(value, offset)) for key, value in node.items()}
+    if isinstance(node, list):
+        return [_shift(item, offset) for item in node]
+    return node
+
+
+def main():
+    reader = os.fdopen(int(sys.argv[1]), "rb")
+    writer = os.fdopen(int(sys.argv[2]), "wb")
+    signal.signal(signal.SIGALRM, _on_alarm)
+    Server(reader, writer).serve()
+
+
+if __name__ == "__main__":
+    main()
