@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-from autograder.course import DEFAULT_TIMEOUT
+from autograder.course import DEFAULT_CALL_TIMEOUT, DEFAULT_TIMEOUT
 
 
 def _release(args):
@@ -15,12 +15,17 @@ def _release(args):
 
 
 def _grade(args):
-    from autograder.grade import grade
+    from autograder.boundary.sandbox import warning
+    from autograder.grade import Settings, grade
     from autograder.report import grade_table
 
+    settings = Settings(engine=args.engine, timeout=args.timeout,
+                        call_timeout=args.call_timeout,
+                        notebook_timeout=args.notebook_timeout or 0, replace=args.replace)
+    if settings.engine == "boundary" and warning():
+        print(warning(), file=sys.stderr)
     results = grade(args.submissions, assignments=args.assignment, out=args.out,
-                    timeout=args.timeout, notebook_timeout=args.notebook_timeout,
-                    workers=args.workers)
+                    settings=settings, workers=args.workers)
     print(grade_table(results))
     print(f"\ngrades: {args.out}/grades.csv · per cell: {args.out}/cells.csv and cells.json · "
           f"class summary: {args.out}/summary.md · feedback: {args.out}/feedback/")
@@ -81,8 +86,17 @@ def parser():
                        help=f"time limit per cell (default: {DEFAULT_TIMEOUT})")
     grade.add_argument("--notebook-timeout", type=int, metavar="SECONDS",
                        help="time limit per notebook (default: 10 x --timeout)")
+    grade.add_argument("--call-timeout", type=int, default=DEFAULT_CALL_TIMEOUT,
+                       metavar="SECONDS", help="time limit per call into student code "
+                       f"(boundary engine; default: {DEFAULT_CALL_TIMEOUT})")
     grade.add_argument("--workers", type=int, default=1, metavar="N",
                        help="submissions graded at the same time (default: 1)")
+    grade.add_argument("--engine", choices=("boundary", "nbgrader"), default="boundary",
+                       help="boundary: student code in a sandboxed process, tests in a clean "
+                       "one (default); nbgrader: nbgrader's autograde, tests in the student's "
+                       "kernel")
+    grade.add_argument("--replace", action="store_true",
+                       help="regrade submissions that changed since they were graded")
     grade.set_defaults(run=_grade)
 
     demo = commands.add_parser("demo", help="grade a sample class built from the masters")

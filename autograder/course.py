@@ -17,6 +17,9 @@ ASSIGNMENTS = ("01_derivations", "02_single_neuron", "03_vectorized_backprop", "
 #: Seconds a single cell may run while grading before it is interrupted.
 DEFAULT_TIMEOUT = 60
 
+#: Seconds one call into student code (a forward, a backward) may take while grading.
+DEFAULT_CALL_TIMEOUT = 10
+
 # The kernel prints Python warnings to stdout: nbgrader gives zero to any test cell that
 # writes to stderr, and a correct answer that merely warns (an overflow on the way to a right
 # value) must keep its points. Wrong values are caught by the tests, not by the warning.

@@ -7,38 +7,69 @@ rest of the class is graded as usual.
 """
 
 import hashlib
+import queue
 import shutil
 import sys
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
 from tqdm import tqdm
 
 from autograder import judge, record, report
-from autograder.course import (DEFAULT_TIMEOUT, SOURCE, available_assignments, check_assignments,
-                               graded_cells, nbgrader_config, run_nbgrader,
-                               write_nbgrader_config)
+from autograder.boundary import session
+from autograder.course import (DEFAULT_CALL_TIMEOUT, DEFAULT_TIMEOUT, SOURCE,
+                               available_assignments, check_assignments, graded_cells,
+                               nbgrader_config, run_nbgrader, write_nbgrader_config)
 from autograder.execute import autograde
 from autograder.mistakes import catalog
 from autograder.record import CellResult, SubmissionResult
+
+
+ENGINES = ("boundary", "nbgrader")
 
 
 class GradingError(ValueError):
     """The grade command was asked something it cannot do; the message says how to fix it."""
 
 
-def grade(submissions, *, assignments=None, out="grading", timeout=DEFAULT_TIMEOUT,
-          notebook_timeout=None, workers=1, quiet=False):
+@dataclass(frozen=True)
+class Settings:
+    """How to grade: the engine, its time limits, and whether resubmissions replace grades.
+
+    - engine: "boundary" (student code in a sandboxed process, tests in a clean one) or
+      "nbgrader" (nbgrader's autograde: tests in the student's own kernel).
+    - timeout: seconds per notebook cell; call_timeout: seconds per call into student code
+      (boundary); notebook_timeout: seconds for one whole submission.
+    - replace: regrade a submission that changed since it was graded (otherwise the recorded
+      grade stays and the status says so).
+    """
+
+    engine: str = "boundary"
+    timeout: int = DEFAULT_TIMEOUT
+    call_timeout: int = DEFAULT_CALL_TIMEOUT
+    notebook_timeout: int = 0
+    replace: bool = False
+
+    def __post_init__(self):
+        if self.engine not in ENGINES:
+            raise GradingError(f"engine must be one of {', '.join(ENGINES)}; got {self.engine!r}")
+        if not self.notebook_timeout:
+            object.__setattr__(self, "notebook_timeout", 10 * self.timeout)
+
+
+def grade(submissions, *, assignments=None, out="grading", settings=Settings(), workers=1,
+          quiet=False):
     """Grade every student and assignment found in `submissions`.
 
     Inputs:
     - submissions: folder of <student_id>/<assignment_id>/<assignment_id>.ipynb.
     - assignments: assignment ids to grade; None grades every known one found in submissions.
     - out: output folder: grades.csv, cells.csv, cells.json, summary.md,
-      feedback/<student>/<assignment>.html, and course/, the nbgrader course directory with
-      the gradebook.
-    - timeout: seconds per cell; notebook_timeout: seconds per notebook (default 10 x timeout).
+      feedback/<student>/<assignment>.html, journal/ and logs/ (boundary engine), and
+      course/, the nbgrader course directory with the gradebook.
+    - settings: Settings.
     - workers: submissions graded at the same time (each in its own processes).
     - quiet: hide the progress bar.
 
@@ -48,16 +79,21 @@ def grade(submissions, *, assignments=None, out="grading", timeout=DEFAULT_TIMEO
     submissions, out = Path(submissions), Path(out)
     students = _students(submissions)
     assignments = _assignments(submissions, students, assignments)
-    course = _prepare_course(out / "course", assignments, timeout)
-    notebook_timeout = notebook_timeout or 10 * timeout
-
-    pairs = [(student, assignment) for student in students for assignment in assignments]
+    course = _prepare_course(out / "course", assignments, settings.timeout)
+    slots = queue.Queue()
+    for slot in range(workers):
+        slots.put(slot)
 
     def grade_pair(pair):
-        result = _grade_one(submissions, course, *pair, timeout, notebook_timeout)
+        slot = slots.get()  # each worker's student processes run as their own user
+        try:
+            result = _grade_one(submissions, out.resolve(), course, *pair, settings, slot)
+        finally:
+            slots.put(slot)
         report.write_feedback(out / "feedback", result)
         return result
 
+    pairs = [(student, assignment) for student in students for assignment in assignments]
     with ThreadPoolExecutor(max_workers=workers) as pool:
         # map keeps the class order, whatever order the submissions finish in
         results = list(tqdm(pool.map(grade_pair, pairs), total=len(pairs), desc="grading",
@@ -113,18 +149,15 @@ def _prepare_course(course, assignments, timeout):
     return course.resolve()
 
 
-def _stage(submissions, course, student, assignment):
-    """Copy a submission into the course directory; return (problem, note).
+def _find(submissions, student, assignment):
+    """The submitted notebook of a student, checked; return (path, problem, note).
 
     problem is why it cannot be graded (None if it can); note says what was done about
     a notebook saved under another name.
     """
     folder = submissions / student / assignment
-    target = course / "submitted" / student / assignment
-    if target.exists():
-        shutil.rmtree(target)
     if not folder.is_dir():
-        return "not submitted", ""
+        return None, "not submitted", ""
     expected = f"{assignment}.ipynb"
     notebooks = sorted(p.name for p in folder.glob("*.ipynb"))
     if expected in notebooks:
@@ -132,17 +165,26 @@ def _stage(submissions, course, student, assignment):
     elif len(notebooks) == 1:
         name, note = notebooks[0], f"renamed notebook {notebooks[0]} graded as {expected}"
     elif not notebooks:
-        return f"missing notebook: no {expected} in the submission", ""
+        return None, f"missing notebook: no {expected} in the submission", ""
     else:
-        return f"missing notebook: no {expected}; found {', '.join(notebooks)}", ""
+        return None, f"missing notebook: no {expected}; found {', '.join(notebooks)}", ""
     try:
         nbformat.validate(nbformat.read(folder / name, as_version=4))
     except Exception as error:  # any unreadable file gets the same verdict
         summary = str(error).strip().splitlines()[0][:160] if str(error).strip() else ""
-        return f"invalid notebook: {type(error).__name__} {summary}".strip(), ""
+        return None, f"invalid notebook: {type(error).__name__} {summary}".strip(), ""
+    return folder / name, None, note
+
+
+def _stage(path, course, student, assignment):
+    """Copy a submission into the course directory (nbgrader's submitted folder); return the
+    copy's path."""
+    target = course / "submitted" / student / assignment
+    if target.exists():
+        shutil.rmtree(target)
     target.mkdir(parents=True)
-    shutil.copyfile(folder / name, target / expected)
-    return None, note
+    shutil.copyfile(path, target / f"{assignment}.ipynb")
+    return target / f"{assignment}.ipynb"
 
 
 def test_seed(student, assignment):
@@ -152,24 +194,31 @@ def test_seed(student, assignment):
     return int(digest[:6], 16)
 
 
-def _grade_one(submissions, course, student, assignment, timeout, notebook_timeout):
-    problem, note = _stage(submissions, course, student, assignment)
-    outcomes = {}
+def _grade_one(submissions, out, course, student, assignment, settings, slot):
     seed = test_seed(student, assignment)
-    if problem is None:
-        execution = autograde(course, assignment, student, timeout=timeout,
-                              notebook_timeout=notebook_timeout, seed=seed)
+    path, problem, note = _find(submissions, student, assignment)
+    outcomes, notes = {}, []
+    if problem is None and settings.engine == "nbgrader":
+        _stage(path, course, student, assignment)
+        execution = autograde(course, assignment, student, timeout=settings.timeout,
+                              notebook_timeout=settings.notebook_timeout, seed=seed)
         problem = None if execution.ok else execution.reason
-    if problem is None:
-        outcomes, timeouts = judge.judge(course / "autograded" / student / assignment /
-                                         f"{assignment}.ipynb")
-        scores = record.scores(course, assignment, student)
-        status = "; ".join(filter(None, [
-            "graded", note,
-            f"timeout after {timeout} s in {', '.join(timeouts)}" if timeouts else ""]))
-    else:
+        if problem is None:
+            outcomes, timeouts = judge.judge(course / "autograded" / student / assignment /
+                                             f"{assignment}.ipynb")
+            if timeouts:
+                notes.append(f"timeout after {settings.timeout} s in {', '.join(timeouts)}")
+            scores = record.scores(course, assignment, student)
+    elif problem is None:
+        verdict, notes = _judge_behind_boundary(path, out, course, student, assignment,
+                                                settings, slot, seed)
+        outcomes = verdict.outcomes
+        scores = record.record_autograded(course, assignment, student, verdict.points)
+    if problem is not None:
         scores = record.record_zero(course, assignment, student)
         status = problem
+    else:
+        status = "; ".join(["graded", *filter(None, [note, *notes])])
 
     cells = []
     for cell, _ in graded_cells(assignment):
@@ -184,3 +233,28 @@ def _grade_one(submissions, course, student, assignment, timeout, notebook_timeo
         cells.append(CellResult(cell, score.points, score.max_points, outcome.status,
                                 outcome.message, explained))
     return SubmissionResult(student, assignment, status, tuple(cells), seed)
+
+
+def _judge_behind_boundary(path, out, course, student, assignment, settings, slot, seed):
+    """Judge one submission with the boundary engine, or reuse what its journal recorded.
+
+    Returns:
+    - (Verdict, notes): notes for the status column.
+    """
+    journal = out / "journal" / student / f"{assignment}.jsonl"
+    previous = session.read_journal(journal)
+    current = session.digest(path)
+    if previous and previous.complete and previous.digest == current:
+        return previous, previous.notes
+    if previous and previous.complete and not settings.replace:
+        return previous, [*previous.notes, "resubmitted: the recorded grade is kept "
+                          "(grade with --replace to grade the new submission)"]
+    staged = _stage(path, course, student, assignment)
+    autograded = course / "autograded" / student / assignment
+    autograded.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(staged, autograded / staged.name)  # where formgrader shows written answers
+    verdict = session.run(staged, assignment, journal=journal,
+                          log=out / "logs" / student / f"{assignment}.log", slot=slot, seed=seed,
+                          cell_timeout=settings.timeout, call_timeout=settings.call_timeout,
+                          notebook_timeout=settings.notebook_timeout, hidden=[out])
+    return verdict, verdict.notes

@@ -67,6 +67,29 @@ def record_zero(course, assignment, student):
     return scores(course, assignment, student)
 
 
+def record_autograded(course, assignment, student, points):
+    """Record the points of the autograded cells of a submission graded outside nbgrader's
+    autograde. Written answers keep whatever an instructor recorded; cells the judge could
+    not reach get zero.
+
+    Inputs:
+    - points: dict grade_id -> points, for the test cells judged.
+
+    Returns:
+    - dict grade_id -> CellScore.
+    """
+    with _open(course) as gradebook, warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)  # see record_zero
+        gradebook.update_or_create_student(student)
+        gradebook.update_or_create_submission(assignment, student)
+        for grade in _notebook(gradebook, assignment, student).grades:
+            if grade.cell_type == "code":
+                grade.auto_score = float(points.get(grade.name, 0.0))
+                grade.needs_manual_grade = False
+        gradebook.db.commit()
+    return scores(course, assignment, student)
+
+
 @dataclass(frozen=True)
 class CellResult:
     """One graded cell of one submission: its points and what happened in it."""

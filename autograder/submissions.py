@@ -6,6 +6,7 @@ The demo and the tests build their sample classes from these, so a change to a m
 reflected in every sample submission.
 """
 
+import re
 from pathlib import Path
 
 import nbformat
@@ -35,6 +36,32 @@ def solutions(assignment):
             for cell in master.cells if _is_solution(cell)}
 
 
+def pasted(assignment):
+    """The master's solution code as a student would paste it into a later notebook's "bring
+    your code" cell: the imports of its setup cell, then its solution code cells in order.
+
+    A master's own "bring your code" cell loads earlier solutions with
+    `autograder.reference.load`, which only instructors have; in a submission that cell holds
+    the pasted code instead, so it runs wherever the student's notebook runs.
+    """
+    master = nbformat.read(master_path(assignment), as_version=4)
+    parts = [cell.source for cell in master.cells
+             if cell.metadata.get("nbgrader", {}).get("grade_id") == "setup"]
+    answers = solutions(assignment)
+    for cell in master.cells:
+        if _is_solution(cell) and cell.cell_type == "code":
+            parts.append(_brought(answers[cell.metadata.nbgrader["grade_id"]]))
+    return "\n\n".join(parts)
+
+
+def _brought(source):
+    """A solution, with any loading of earlier solutions replaced by their pasted code."""
+    loaded = re.findall(r"load\(\"(\w+)\"\)", source)
+    if "from autograder.reference import load" not in source or not loaded:
+        return source
+    return "\n\n".join(pasted(assignment) for assignment in dict.fromkeys(loaded))
+
+
 def solved(assignment, replacements=None):
     """The release with every solution cell filled in from the master.
 
@@ -45,7 +72,8 @@ def solved(assignment, replacements=None):
     Returns:
     - notebook: NotebookNode.
     """
-    answers = {**solutions(assignment), **(replacements or {})}
+    answers = {**{cell: _brought(source) for cell, source in solutions(assignment).items()},
+               **(replacements or {})}
     notebook = blank(assignment)
     for cell in notebook.cells:
         if _is_solution(cell):

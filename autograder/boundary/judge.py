@@ -15,7 +15,6 @@ import json
 import os
 import sys
 import types
-from pathlib import Path
 
 import nbformat
 
@@ -77,6 +76,20 @@ def student_program(master, submission):
 
 
 _UNSET = object()
+TESTS = "course_tests"  # the module name of everything the master's cells define here
+
+
+def lendable(value):
+    """Whether student code may be handed `value` to call back: the course's own functions
+    and objects (defined by the master's cells here, or the course's trusted code), never a
+    library's, a module, or the grader's own machinery."""
+    if isinstance(value, types.MethodType):
+        return lendable(value.__self__)
+    if isinstance(value, types.ModuleType):
+        return False
+    module = (value.__module__ if isinstance(value, (types.FunctionType, type))
+              else type(value).__module__) or ""
+    return module == TESTS or module.startswith("reference_")
 
 
 def defined_names(source):
@@ -118,11 +131,12 @@ class Judge:
         self.student = Student(self.box.command(slot), env=self.box.environment(),
                                cwd=self.box.cwd(), call_timeout=call_timeout, log=log)
         self.student.before_request = self._push_bindings
-        self.student.translate = self._translate
-        self.namespace = {"__name__": "__main__"}
+        self.student.lendable = lendable
+        self.student.translate = self._ship
+        self.shipped = set()
+        self.namespace = {"__name__": TESTS}
         self.grader_names = set()  # names the master's setup and fixtures define here
         self.mirror = {}  # student name -> the object last bound to it on both sides
-        self.shipped = set()
         self.student_names = {}  # name -> "class", "function" or "value", once the cells ran
         self.restarts = 0
         self.notes = []
@@ -132,7 +146,7 @@ class Judge:
     def start_student(self):
         self.student.start()
         self.mirror.clear()
-        self.shipped.clear()
+        self.shipped = set()
         self.student_names = {}
         statuses = self.student.request("run", cells=self.program, timeout=self.cell_timeout,
                                         label="the notebook's cells",
@@ -152,10 +166,11 @@ class Judge:
 
     # -- crossing the boundary --------------------------------------------------------------
 
-    def _translate(self, value):
-        """How a grader-side value the student must see crosses: a fixture by its name, a
-        trusted definition after its code (never any other) has been sent."""
-        located = reference.locate(value) if not isinstance(value, (int, float, str)) else None
+    def _ship(self, value):
+        """A trusted function or class the student's code is to use crosses as code: the
+        student's process gets that definition (and what it needs) and runs it itself, as it
+        would run the student's own version."""
+        located = reference.locate(value)
         if located is None:
             return None
         for request in reference.shipment(*located, self.shipped):
@@ -220,8 +235,6 @@ class Judge:
             if isinstance(value, type):
                 self.namespace[name] = self.student.request("get_fixture", name=name,
                                                             label=name)
-            else:
-                self.student.outgoing[id(value)] = {"fixture": name}
 
     def run_test(self, cell):
         grade_id, points = _meta(cell)["grade_id"], float(_meta(cell)["points"])

@@ -13,6 +13,7 @@ import os
 import select
 import subprocess
 import time
+import types
 
 import numpy as np
 
@@ -27,6 +28,10 @@ _BUILTIN_ERRORS = {name: getattr(builtins, name)
                                 "AssertionError", "LookupError", "OverflowError",
                                 "FloatingPointError", "MemoryError", "RecursionError",
                                 "TimeoutError", "StopIteration", "UnboundLocalError")}
+
+
+# Lent functions can only be called: their attributes (__globals__, say) stay on this side.
+_CALL_ONLY = (types.FunctionType, types.BuiltinFunctionType, types.MethodType)
 
 
 class StudentError(Exception):
@@ -128,6 +133,13 @@ class RemoteObject:
     def values(self):
         return [self[key] for key in self]
 
+    def __copy__(self):
+        return self._student.request("copy", target=self, label=f"copy({self._type})")
+
+    def __deepcopy__(self, memo):
+        return self._student.request("copy", target=self, deep=True,
+                                     label=f"deepcopy({self._type})")
+
     def __repr__(self):
         return self._student.request("text", target=self, repr=True,
                                      label=f"repr({self._type})")
@@ -146,9 +158,10 @@ class Student:
         self.classes = {}  # reference id of a class -> proxy class
         self.shared = {}  # token -> [array, checksum], both sides' arrays
         self.tokens = {}  # id(array) -> token, for the grader's own arrays
-        self.outgoing = {}  # how grader-side objects cross: id(obj) -> node (fixtures, trusted)
         self.before_request = None  # hook: runs before every request (binding sync)
-        self.translate = None  # hook: how other grader-side objects cross, or None
+        self.translate = None  # hook: a node for grader-side objects that cross as code
+        self.lendable = None  # hook: whether student code may call back a grader-side object
+        self.lent = {}  # callback id -> grader-side object lent to student code
         self.process = None
 
     # -- process ----------------------------------------------------------------------------
@@ -218,11 +231,15 @@ class Student:
                 token = self._token(obj)
                 self.shared[token][1] = wire.checksum(obj)
                 return {"shared": token, **encoder.array(obj)}
-            if id(obj) in self.outgoing:
-                return self.outgoing[id(obj)]
             node = self.translate(obj) if self.translate else None
             if node is not None:
                 return node
+            if isinstance(obj, np.ufunc) or getattr(np, getattr(obj, "__name__", ""), None) is obj:
+                return {"numpy": obj.__name__}
+            if self.lendable and self.lendable(obj):
+                key = id(obj)
+                self.lent[key] = obj
+                return {"callback": key, "name": getattr(obj, "__name__", type(obj).__name__)}
             raise TypeError(f"a {type(obj).__name__} cannot be passed to the student's code: "
                             "only data and the student's own objects cross the boundary")
         encoder.reference = reference
@@ -234,6 +251,8 @@ class Student:
                 return self._receive_shared(node["shared"], decoder.array(node))
             if "ref" in node and type(node["ref"]) is int:
                 return self._proxy(node)
+            if "callback_ref" in node and node["callback_ref"] in self.lent:
+                return self.lent[node["callback_ref"]]
             raise wire.WireError(f"unexpected node from the student: {node!r:.200}")
         decoder = wire.Decoder(buffers, reference)
         return decoder.decode(node)
@@ -313,16 +332,57 @@ class Student:
         return updates
 
     def _read(self, label, timeout):
+        """Wait for the answer to a request, serving the student's callbacks meanwhile."""
         deadline = time.monotonic() + timeout + 5  # the student's own alarm fires first
         while True:
             left = deadline - time.monotonic()
             ready, _, _ = select.select([self.reader], [], [], max(left, 0))
-            if ready:
-                break
-            if left <= 0:
+            if not ready:
                 self.stop()
                 raise StudentTimeout(f"timeout after {timeout} s in {label}")
+            try:
+                header, buffers = wire.read_frame(self.reader)
+            except EOFError:
+                raise StudentDied(f"the student's process {self._exit_reason()} in {label}") from None
+            if "callback" not in header:
+                return header, buffers
+            started = time.monotonic()
+            self._serve_callback(header, buffers)
+            deadline += time.monotonic() - started  # time spent here is not the student's
+
+    def _serve_callback(self, header, buffers):
+        """Student code used a grader-side object it was lent: do what it asked, if allowed,
+        and answer with plain data (or other lendable objects)."""
+        for update in header.get("sync", []):
+            self._decode(update, buffers)
+        encoder = wire.Encoder(None, arrays_by_reference=True)
         try:
-            return wire.read_frame(self.reader)
-        except EOFError:
-            raise StudentDied(f"the student's process {self._exit_reason()} in {label}") from None
+            target = self.lent.get(header.get("callback"))
+            if target is None:
+                raise wire.WireError("unknown callback")
+            action = header.get("action")
+            if action == "call":
+                args = self._decode(header.get("args", {"list": []}), buffers)
+                kwargs = self._decode(header.get("kwargs", {"dict": []}), buffers)
+                if type(args) is not list or type(kwargs) is not dict:
+                    raise wire.WireError("bad callback arguments")
+                value = target(*args, **kwargs)
+            elif action == "getattr":
+                name = header.get("name")
+                if type(name) is not str or name.startswith("_") or isinstance(target, _CALL_ONLY):
+                    raise AttributeError(f"{name!r:.50} cannot be read from a test's function")
+                value = getattr(target, name)
+            elif action == "getitem":
+                value = target[self._decode(header.get("key"), buffers)]
+            elif action == "len":
+                value = len(target)
+            elif action == "list":
+                value = list(target)
+            else:
+                raise wire.WireError(f"unknown callback action {action!r:.50}")
+            reply = {"value": self._encode(value, encoder)}
+        except Exception as error:  # reported to the student's code as an exception
+            reply, encoder.buffers = {"error": {"type": type(error).__name__,
+                                                "message": str(error)[:500]}}, []
+        reply["sync"] = self._changed_shared(encoder)
+        wire.write_frame(self.writer, reply, encoder.buffers)

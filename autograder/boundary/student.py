@@ -27,6 +27,40 @@ import wire
 CELL = "<cell {}>"
 
 
+class GraderError(Exception):
+    """A test's function, called by student code, raised."""
+
+
+class GraderProxy:
+    """Stands for a grader-side object that student code was given: a test's function, or a
+    test's stand-in object. Calls and attribute reads go back to the grader."""
+
+    def __init__(self, server, id_, name):
+        object.__setattr__(self, "_server", server)
+        object.__setattr__(self, "_id", id_)
+        object.__setattr__(self, "_name", name)
+
+    def __call__(self, *args, **kwargs):
+        return self._server.callback(self._id, "call", args=list(args), kwargs=dict(kwargs))
+
+    def __getattr__(self, name):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return self._server.callback(self._id, "getattr", name=name)
+
+    def __getitem__(self, key):
+        return self._server.callback(self._id, "getitem", key=key)
+
+    def __len__(self):
+        return self._server.callback(self._id, "len")
+
+    def __iter__(self):
+        return iter(self._server.callback(self._id, "list"))
+
+    def __repr__(self):
+        return f"<test object {self._name}>"
+
+
 class CellTimeout(BaseException):
     """Raised in a cell that ran past its time limit (a BaseException, so `except Exception`
     in student code does not swallow it)."""
@@ -41,7 +75,7 @@ class Server:
         self.reader, self.writer = reader, writer
         self.namespace = {"__name__": "__main__"}
         self.fixtures = {}  # names defined by the master's read-only cells, as they ran
-        self.trusted = {}  # assignment -> namespace of the course's trusted code
+        self.trusted = {}  # assignment -> namespace of the course's trusted code sent here
         self.objects = {}  # reference id -> object
         self.ids = {}  # id(object) -> reference id, so one object keeps one reference
         self.shared = {}  # token -> [array, checksum]
@@ -75,17 +109,24 @@ class Server:
         """live: arrays cross shared (by reference) and containers as references, as for
         attributes and items; otherwise arrays and containers cross as copies, as for the
         results of calls."""
-        def reference(obj):
-            if live and type(obj) is np.ndarray and obj.dtype.name in wire.DTYPES:
-                return {"shared": self._share(obj), **encoder.array(obj)}
-            return self._ref(obj)
-
-        encoder = wire.Encoder(reference, arrays_by_reference=live)
+        encoder = self._encoder(arrays_by_reference=live)
         if live and type(value) in (list, dict, np.ndarray):
-            node = reference(value)
+            node = encoder.reference(value)
         else:
             node = encoder.encode(value)
         return node, encoder.buffers
+
+    def _encoder(self, arrays_by_reference):
+        """An Encoder whose arrays cross shared and whose objects cross as references."""
+        def reference(obj):
+            if type(obj) is np.ndarray and obj.dtype.name in wire.DTYPES:
+                return {"shared": self._share(obj), **encoder.array(obj)}
+            if type(obj) is GraderProxy:
+                return {"callback_ref": obj._id}
+            return self._ref(obj)
+
+        encoder = wire.Encoder(reference, arrays_by_reference)
+        return encoder
 
     def decode(self, node, buffers):
         def reference(node):
@@ -95,11 +136,16 @@ class Server:
                 return self.objects[node["ref"]]
             if "shared" in node:
                 return self._receive_shared(node["shared"], decoder.array(node))
-            if "fixture" in node:
-                return self.fixtures[node["fixture"]]
             if "trusted" in node:
                 assignment, name = node["trusted"]
                 return self.trusted[assignment][name]
+            if "callback" in node:
+                return GraderProxy(self, node["callback"], str(node.get("name", "")))
+            if "numpy" in node:
+                function = getattr(np, str(node["numpy"]), None)
+                if not callable(function):
+                    raise wire.WireError(f"unknown NumPy function {node['numpy']!r:.50}")
+                return function
             raise wire.WireError(f"unknown node {node!r:.200}")
 
         decoder = wire.Decoder(buffers, reference)
@@ -131,25 +177,56 @@ class Server:
     # -- requests ---------------------------------------------------------------------------
 
     def serve(self):
+        """Answer the grader's requests until it closes the channel."""
+        try:
+            while True:
+                self._answer(*self._receive())
+        except EOFError:
+            return
+
+    def _receive(self):
+        header, buffers = wire.read_frame(self.reader)
+        for update in header.get("sync", []):
+            self.decode(update, buffers)
+        return header, buffers
+
+    def _send(self, message, buffers):
+        sync, sync_buffers = self._changed_shared()
+        for update in sync:
+            update["array"] += len(buffers)
+        message["sync"] = sync
+        wire.write_frame(self.writer, message, buffers + sync_buffers)
+
+    def _answer(self, header, buffers):
+        if "op" not in header:
+            raise wire.WireError("expected a request from the grader")
+        try:
+            node, out = getattr(self, "op_" + header["op"])(header, buffers)
+            reply = {"value": node}
+        except CellTimeout:
+            reply, out = {"error": {"type": "TimeoutError", "message": "time limit"}}, []
+        except BaseException as error:  # whatever the student's code raises is reported
+            reply, out = {"error": self._describe(error)}, []
+        self._send(reply, out)
+
+    def callback(self, target, action, **fields):
+        """Ask the grader to act on one of its objects that student code was given (a test's
+        function or stand-in): call it, or read an attribute or an item. While waiting, keep
+        answering the grader's own requests (its function may call student code)."""
+        encoder = self._encoder(arrays_by_reference=True)
+        message = {"callback": target, "action": action}
+        for key, value in fields.items():
+            message[key] = encoder.encode(value) if key in ("args", "kwargs", "key") else value
+        self._send(message, encoder.buffers)
         while True:
-            try:
-                header, buffers = wire.read_frame(self.reader)
-            except EOFError:
-                return
-            for update in header.get("sync", []):
-                self.decode(update, buffers)
-            try:
-                node, out = getattr(self, "op_" + header["op"])(header, buffers)
-                reply = {"value": node}
-            except CellTimeout:
-                reply, out = {"error": {"type": "TimeoutError", "message": "time limit"}}, []
-            except BaseException as error:  # whatever the student's code raises is reported
-                reply, out = {"error": self._describe(error)}, []
-            sync, sync_buffers = self._changed_shared()
-            for update in sync:
-                update["array"] += len(out)
-            reply["sync"] = sync
-            wire.write_frame(self.writer, reply, out + sync_buffers)
+            header, buffers = self._receive()
+            if "op" in header:
+                self._answer(header, buffers)
+                continue
+            if "error" in header:
+                error = header["error"]
+                raise GraderError(f"{error.get('type')}: {error.get('message')}")
+            return self.decode(header.get("value"), buffers)
 
     def _describe(self, error):
         where = None
@@ -230,9 +307,8 @@ class Server:
         return None, []
 
     def op_trust(self, header, buffers):
-        """Define some of the course's trusted code of an assignment, for hidden tests that
-        grade one exercise with the course's version of the earlier ones: the assignment's
-        imports, names taken from other assignments' trusted code, then definitions."""
+        """Define some of the course's trusted code, for hidden tests that grade one exercise
+        with the course's version of an earlier one (see reference.shipment)."""
         assignment = header["assignment"]
         if assignment not in self.trusted:
             self.trusted[assignment] = {"__name__": f"trusted_{assignment}"}
@@ -244,6 +320,14 @@ class Server:
         for source in header["sources"]:
             exec(compile(source, f"<trusted {assignment}>", "exec"), namespace)
         return None, []
+
+    def op_copy(self, header, buffers):
+        """A copy (deep, if asked) of one of the student's objects, by reference."""
+        import copy
+
+        target = self.target(header, buffers)
+        value = copy.deepcopy(target) if header.get("deep") else copy.copy(target)
+        return self._ref(value), []
 
     def op_getattr(self, header, buffers):
         return self.encode(getattr(self.target(header, buffers), header["name"]), live=True)

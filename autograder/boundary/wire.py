@@ -17,7 +17,7 @@ import numpy as np
 
 DTYPES = frozenset(["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
                     "uint64", "float16", "float32", "float64", "complex64", "complex128"])
-REFERENCE_KEYS = frozenset(["ref", "shared", "fixture", "trusted"])
+REFERENCE_KEYS = frozenset(["ref", "shared", "callback", "callback_ref", "numpy", "trusted"])
 BIT_GENERATORS = frozenset(["PCG64", "PCG64DXSM", "Philox", "SFC64", "MT19937"])
 MAX_FRAME = 1 << 30  # 1 GiB: larger than any array a course test exchanges
 _PREFIX = struct.Struct("<QI")  # frame length, header length

@@ -1,0 +1,103 @@
+"""One submission graded behind the boundary: the judge process and its journal.
+
+The judge (judge.py) runs in a process of its own and appends each test cell's result to a
+journal the moment it is known. The journal starts with the submission's hash, so a rerun of
+`grade` knows what it already graded: the same submission is not graded again (grading is
+idempotent and resumable), an interrupted one is graded again, and a changed one (a
+resubmission) replaces the recorded grade only on request.
+"""
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import psutil
+
+from autograder.judge import Outcome
+
+
+@dataclass
+class Verdict:
+    """What the judge found: per test cell, points and outcome; plus notes on the run."""
+
+    points: dict = field(default_factory=dict)
+    outcomes: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+    complete: bool = False
+    digest: str = ""
+
+
+def digest(path):
+    """The sha256 of a submitted notebook file."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def read_journal(path):
+    """The Verdict recorded in a journal, complete or not; None if there is none."""
+    path = Path(path)
+    if not path.is_file():
+        return None
+    verdict = Verdict()
+    for line in path.read_text().splitlines():
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            break  # a line cut short when the grader was stopped
+        if "submission" in entry:
+            verdict.digest = entry["submission"]
+        elif entry.get("done"):
+            verdict.complete = True
+            verdict.notes = list(entry.get("notes", []))
+        elif "cell" in entry:
+            verdict.points[entry["cell"]] = float(entry["points"])
+            verdict.outcomes[entry["cell"]] = Outcome(entry["status"], entry["message"])
+    return verdict
+
+
+def run(notebook, assignment, *, journal, log, slot, seed, cell_timeout, call_timeout,
+        notebook_timeout, hidden=()):
+    """Judge `notebook` (a file) for `assignment` in a new judge process; return its Verdict.
+
+    The journal is started afresh. Whatever stops the judge (its time limit, a crash), the
+    cells judged before stay recorded, and the Verdict says why the rest are missing.
+    """
+    journal, log = Path(journal), Path(log)
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    journal.write_text(json.dumps({"submission": digest(notebook)}) + "\n")
+    command = [sys.executable, "-m", "autograder.boundary.judge", assignment, str(notebook),
+               str(journal), "--log", str(log), "--slot", str(slot),
+               "--cell-timeout", str(cell_timeout), "--call-timeout", str(call_timeout),
+               "--notebook-timeout", str(notebook_timeout)]
+    for folder in hidden:
+        command += ["--hide", str(folder)]
+    environment = {**os.environ, "BACKPROPLAB_TEST_SEED": str(seed), "MPLBACKEND": "Agg"}
+    process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL,
+                               stderr=open(log, "ab"))
+    try:
+        process.wait(timeout=notebook_timeout + 60)
+        stopped = None if process.returncode == 0 else f"the judge failed (exit {process.returncode})"
+    except subprocess.TimeoutExpired:
+        _kill_tree(process.pid)
+        stopped = f"timeout: grading took longer than {notebook_timeout} s"
+    verdict = read_journal(journal)
+    if stopped and not verdict.complete:
+        verdict.notes.append(stopped)
+    return verdict
+
+
+def _kill_tree(pid):
+    try:
+        parent = psutil.Process(pid)
+    except psutil.NoSuchProcess:
+        return
+    for process in [*parent.children(recursive=True), parent]:
+        try:
+            process.kill()
+        except psutil.NoSuchProcess:
+            pass
+    parent.wait()
