@@ -14,6 +14,7 @@ import io
 import json
 import os
 import sys
+import time
 import types
 
 import nbformat
@@ -24,7 +25,7 @@ from autograder.boundary.remote import Student, StudentDied, StudentError, Stude
 from autograder.course import master_path
 from autograder.judge import Outcome
 
-RESTARTS = 2  # times a student process that died is started again for the remaining tests
+RESTARTS = 4  # times a student process that died is started again for the remaining tests
 
 
 def _meta(cell):
@@ -45,14 +46,15 @@ def is_fixture(cell):
 def student_program(master, submission):
     """The cells the student's process runs: the submission's code cells in its order, with
     the master's test cells left out and the master's read-only cells in their master
-    version (a submission cannot edit them); read-only cells it deleted run first.
+    version (a submission cannot edit them); read-only cells it deleted run first. Answer
+    cells all run, duplicates included, as in the student's kernel: the last definition wins.
 
     Returns:
     - list of {"label", "source", "fixture"}.
     """
     tests = {_meta(c)["grade_id"] for c in master.cells if is_test(c)}
     fixtures = {_meta(c)["grade_id"]: c.source for c in master.cells if is_fixture(c)}
-    program, seen, solved = [], set(), set()
+    program, seen = [], set()
     for index, cell in enumerate(submission.cells):
         if cell.cell_type != "code":
             continue
@@ -64,10 +66,6 @@ def student_program(master, submission):
                 seen.add(grade_id)
                 program.append({"label": grade_id, "source": fixtures[grade_id], "fixture": True})
             continue
-        if grade_id and _meta(cell).get("solution"):
-            if grade_id in solved:
-                continue  # a duplicated answer cell counts once
-            solved.add(grade_id)
         program.append({"label": grade_id or f"cell {index + 1}", "source": cell.source,
                         "fixture": False})
     missing = [{"label": g, "source": s, "fixture": True} for g, s in fixtures.items()
@@ -139,19 +137,56 @@ class Judge:
         self.mirror = {}  # student name -> the object last bound to it on both sides
         self.student_names = {}  # name -> "class", "function" or "value", once the cells ran
         self.restarts = 0
+        self.left_out = set()  # labels of the cells that killed or hung the student's process
+        self.fixture_classes = set()  # test doubles made on the student's side
+        self.deadline = time.monotonic() + notebook_timeout  # for the notebook's own cells
         self.notes = []
 
     # -- the student process ----------------------------------------------------------------
 
     def start_student(self):
-        self.student.start()
-        self.mirror.clear()
-        self.shipped = set()
-        self.student_names = {}
-        statuses = self.student.request("run", cells=self.program, timeout=self.cell_timeout,
-                                        label="the notebook's cells",
-                                        wait=self.notebook_timeout)
+        """Start the student's process and run the notebook's cells in it, one at a time. A
+        cell that kills the process (or hangs it past its limit) is left out, and the process
+        started again without it, at most RESTARTS times in all.
+
+        Returns:
+        - the status of each cell run: {"label", "status", "error"}.
+        """
+        while True:
+            self.student.start()
+            self.mirror.clear()
+            self.shipped = set()
+            self.student_names = {}
+            try:
+                statuses = self._run_program()
+                break
+            except (StudentDied, StudentTimeout) as error:
+                self.student.stop()
+                if self.restarts >= RESTARTS:
+                    raise
+                self.restarts += 1
+                self.notes.append(f"{error}; the notebook ran again without that cell")
         self.student_names = self.student.request("names", label="the notebook's names")
+        for name in self.fixture_classes:
+            self.namespace[name] = self.student.request("get_fixture", name=name, label=name)
+        return statuses
+
+    def _run_program(self):
+        statuses = []
+        for cell in self.program:
+            if cell["label"] in self.left_out:
+                continue
+            left = self.deadline - time.monotonic()
+            if left <= 0:
+                raise StudentTimeout(f"timeout after {self.notebook_timeout} s in the "
+                                     "notebook's cells")
+            try:
+                statuses += self.student.request("run", cells=[cell], timeout=self.cell_timeout,
+                                                 label=cell["label"],
+                                                 wait=max(1, int(min(left, self.cell_timeout))))
+            except (StudentDied, StudentTimeout):
+                self.left_out.add(cell["label"])
+                raise
         return statuses
 
     def _restart(self):
@@ -233,6 +268,7 @@ class Judge:
         for name, value in new.items():
             self.mirror.pop(name, None)
             if isinstance(value, type):
+                self.fixture_classes.add(name)
                 self.namespace[name] = self.student.request("get_fixture", name=name,
                                                             label=name)
 
@@ -271,8 +307,8 @@ class Judge:
         self.grader_names = {n for n in self.namespace if not n.startswith("__")}
         try:
             statuses = self.start_student()
-            self.notes += [f"{s['label']}: {s['status']} ({s.get('error', '')})"
-                           for s in statuses if s["status"] == "timeout"]
+            self.notes += [_cell_note(s, self.cell_timeout) for s in statuses
+                           if _cell_note(s, self.cell_timeout)]
         except StudentError as error:
             self.notes.append(f"the notebook's cells did not finish: {error}")
         for cell in self.master.cells:
@@ -288,6 +324,20 @@ class Judge:
     def close(self):
         self.student.stop()
         self.box.remove()
+
+
+# cell errors worth a note in the status: a limit reached, or an exit
+LIMIT_ERRORS = ("MemoryError", "SystemExit", "BlockingIOError", "OSError: [Errno 27]")
+
+
+def _cell_note(status, cell_timeout):
+    """What the status column says about one of the notebook's cells, or "" (errors in
+    exercises show up in their tests; running into a limit is said once, here)."""
+    if status["status"] == "timeout":
+        return f"timeout after {cell_timeout} s in {status['label']}"
+    if status["status"] == "error" and status["error"].startswith(LIMIT_ERRORS):
+        return f"{status['error'][:120]} in {status['label']}"
+    return ""
 
 
 def _student_outcome(error):

@@ -80,12 +80,13 @@ class RemoteMeta(type):
 class RemoteObject:
     """A proxy for an object that lives in the student process."""
 
-    __slots__ = ("_student", "_ref", "_type")
+    __slots__ = ("_student", "_ref", "_type", "_generation")
 
     def __init__(self, student, ref, type_name):
         object.__setattr__(self, "_student", student)
         object.__setattr__(self, "_ref", ref)
         object.__setattr__(self, "_type", type_name)
+        object.__setattr__(self, "_generation", student.generation)
 
     def _label(self, name):
         return f"{self._type}.{name}"
@@ -93,15 +94,19 @@ class RemoteObject:
     def __getattr__(self, name):
         if name.startswith("__"):
             raise AttributeError(name)
-        return self._student.request("getattr", target=self, name=name,
-                                     label=self._label(name))
+        value = self._student.request("getattr", target=self, name=name,
+                                      label=self._label(name))
+        if isinstance(value, RemoteObject) and value._type in ("method", "function"):
+            object.__setattr__(value, "_type", self._label(name))  # "Linear.backward"
+        return value
 
     def __setattr__(self, name, value):
         self._student.request("setattr", target=self, name=name, value=value,
                               label=self._label(name))
 
     def __call__(self, *args, **kwargs):
-        return self._student.call(self, args, kwargs, label=f"{self._type}()")
+        label = self._type if "." in self._type else f"{self._type}()"
+        return self._student.call(self, args, kwargs, label=label)
 
     def __getitem__(self, key):
         return self._student.request("getitem", target=self, key=key,
@@ -163,6 +168,7 @@ class Student:
         self.lendable = None  # hook: whether student code may call back a grader-side object
         self.lent = {}  # callback id -> grader-side object lent to student code
         self.process = None
+        self.generation = 0  # how many times the process was started; proxies remember theirs
 
     # -- process ----------------------------------------------------------------------------
 
@@ -178,6 +184,7 @@ class Student:
         os.close(student_writes)
         self.writer = os.fdopen(grader_writes, "wb")
         self.reader = os.fdopen(grader_reads, "rb")
+        self.generation += 1
         self.proxies.clear()
         self.classes.clear()
         self.forget_shared()
@@ -223,6 +230,10 @@ class Student:
 
     def _encode(self, value, encoder):
         def reference(obj):
+            if isinstance(obj, (RemoteMeta, RemoteObject)):
+                if self._generation_of(obj) != self.generation:
+                    raise TypeError(f"{obj._type if isinstance(obj, RemoteObject) else obj.__name__}"
+                                    " belongs to the student's process before it restarted")
             if isinstance(obj, RemoteMeta):
                 return {"ref": obj._cls_ref}
             if isinstance(obj, RemoteObject):
@@ -264,7 +275,8 @@ class Student:
         name = str(node.get("type", "object"))[:100]
         if node.get("is_class"):
             proxy = RemoteMeta(str(node.get("name") or name)[:100], (RemoteObject,),
-                               {"_cls_student": self, "_cls_ref": ref, "__slots__": ()})
+                               {"_cls_student": self, "_cls_ref": ref, "__slots__": (),
+                                "_cls_generation": self.generation})
             self.classes[ref] = proxy
         else:
             cls = self._proxy(node["class"]) if type(node.get("class")) is dict else None
@@ -273,6 +285,12 @@ class Student:
             RemoteObject.__init__(proxy, self, ref, cls.__name__ if cls is not RemoteObject else name)
         self.proxies[ref] = proxy
         return proxy
+
+    @staticmethod
+    def _generation_of(proxy):
+        if isinstance(proxy, RemoteMeta):
+            return proxy._cls_generation
+        return proxy._generation
 
     def _receive_shared(self, token, value):
         entry = self.shared.get(token)

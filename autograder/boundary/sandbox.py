@@ -33,7 +33,7 @@ class Limits:
 
     memory: int = 3 << 30  # bytes of address space (RLIMIT_AS)
     processes: int = 64  # processes and threads of its user (RLIMIT_NPROC)
-    file_size: int = 64 << 20  # bytes in any file it writes, its output included
+    file_size: int = 16 << 20  # bytes in any file it writes, its output included
     disk: int = 128 << 20  # bytes of its working folder
 
 

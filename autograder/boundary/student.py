@@ -207,6 +207,7 @@ class Server:
             reply, out = {"error": {"type": "TimeoutError", "message": "time limit"}}, []
         except BaseException as error:  # whatever the student's code raises is reported
             reply, out = {"error": self._describe(error)}, []
+        _leave_if_forked()
         self._send(reply, out)
 
     def callback(self, target, action, **fields):
@@ -276,6 +277,7 @@ class Server:
                     "error": f"{type(error).__name__}: {str(error)[:500]}"}
         finally:
             signal.alarm(0)
+            _leave_if_forked()
 
     def op_forget(self, header, buffers):
         """Drop the shared arrays: the grader starts a new test cell."""
@@ -379,6 +381,15 @@ class Server:
 
     def op_bool(self, header, buffers):
         return bool(self.target(header, buffers)), []
+
+
+SERVER_PID = os.getpid()
+
+
+def _leave_if_forked():
+    """A process the student's code forked must not answer the grader too: it ends here."""
+    if os.getpid() != SERVER_PID:
+        os._exit(0)
 
 
 def _shift(node, offset):

@@ -7,7 +7,7 @@ import pytest
 
 from autograder import submissions
 from autograder.__main__ import main
-from autograder.grade import GradingError, grade
+from autograder.grade import GradingError, Settings, grade
 from autograder.record import scores
 
 A = "03_vectorized_backprop"
@@ -35,8 +35,8 @@ def graded(tmp_path_factory):
                       "raises", A)
     submissions.write(_with_cell("sgd", sgd + "\n\nwhile True:\n    pass"), folder, "loops", A)
     submissions.write(_with_cell("sgd", "import os\nos._exit(1)"), folder, "exits", A)
-    results = grade(folder, out=root / "grading", timeout=5, notebook_timeout=120, workers=2,
-                    quiet=True)
+    results = grade(folder, out=root / "grading", settings=Settings(timeout=5, notebook_timeout=120),
+                    workers=2, quiet=True)
     return root / "grading", {r.student: r for r in results}
 
 
@@ -57,11 +57,11 @@ def test_the_solution_gets_full_marks_and_the_blank_release_zero(graded):
     ("invalid_json", "invalid notebook"),
     ("missing", "missing notebook"),
     ("not_submitted", "not submitted"),
-    ("exits", "error: the kernel died"),
+    ("exits", "graded; the notebook's cells did not finish: the student's process exited"),
 ])
 def test_unrunnable_submissions_score_zero_and_say_why(graded, student, status):
     _, results = graded
-    assert results[student].status.startswith(status)
+    assert results[student].status.startswith(status), results[student].status
     assert results[student].score == 0
     assert results[student].max_score == 36
 
@@ -150,3 +150,15 @@ def test_two_workers_grade_exactly_like_one(tmp_path):
     grade(folder, out=tmp_path / "two", workers=2, quiet=True)
     for name in ("grades.csv", "cells.csv"):
         assert (tmp_path / "one" / name).read_text() == (tmp_path / "two" / name).read_text()
+
+
+def test_the_nbgrader_engine_still_grades(tmp_path):
+    """nbgrader's own autograde (tests in the student's kernel) stays available, for
+    comparison: same grades for honest submissions."""
+    folder = tmp_path / "s"
+    submissions.write(submissions.solved(A), folder, "solution", A)
+    submissions.write(submissions.blank(A), folder, "blank", A)
+    results = {r.student: r for r in grade(folder, out=tmp_path / "g", workers=2, quiet=True,
+                                           settings=Settings(engine="nbgrader"))}
+    assert results["solution"].score == results["solution"].max_score
+    assert results["blank"].score == 0

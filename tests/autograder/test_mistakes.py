@@ -5,7 +5,7 @@ import pytest
 
 from autograder import submissions
 from autograder.course import REPO
-from autograder.grade import grade
+from autograder.grade import Settings, grade
 from autograder.mistakes import catalog, matrix
 
 MISTAKES = catalog()
@@ -67,5 +67,5 @@ def test_slow_but_correct_keeps_its_points(tmp_path):
     assert slow != submissions.solutions("03_vectorized_backprop")["relu"]
     submissions.write(submissions.solved("03_vectorized_backprop", {"relu": slow}),
                       tmp_path / "s", "slow", "03_vectorized_backprop")
-    result, = grade(tmp_path / "s", out=tmp_path / "g", timeout=30, quiet=True)
+    result, = grade(tmp_path / "s", out=tmp_path / "g", settings=Settings(timeout=30), quiet=True)
     assert result.score == result.max_score
