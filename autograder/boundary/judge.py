@@ -50,16 +50,19 @@ def student_program(master, submission):
     cells all run, duplicates included, as in the student's kernel: the last definition wins.
 
     Returns:
-    - list of {"label", "source", "fixture"}.
+    - program: list of {"label", "source", "fixture"};
+    - marks: dict grade_id -> how many program cells come before that test cell in the
+      submission (for the test cells it kept).
     """
     tests = {_meta(c)["grade_id"] for c in master.cells if is_test(c)}
     fixtures = {_meta(c)["grade_id"]: c.source for c in master.cells if is_fixture(c)}
-    program, seen = [], set()
+    program, seen, marks = [], set(), {}
     for index, cell in enumerate(submission.cells):
         if cell.cell_type != "code":
             continue
         grade_id = _meta(cell).get("grade_id")
         if grade_id in tests or _meta(cell).get("grade"):
+            marks.setdefault(grade_id, len(program))
             continue
         if grade_id in fixtures:
             if grade_id not in seen:
@@ -70,7 +73,7 @@ def student_program(master, submission):
                         "fixture": False})
     missing = [{"label": g, "source": s, "fixture": True} for g, s in fixtures.items()
                if g not in seen]
-    return missing + program
+    return missing + program, {g: n + len(missing) for g, n in marks.items()}
 
 
 _UNSET = object()
@@ -121,7 +124,7 @@ class Judge:
                  call_timeout, notebook_timeout, hidden):
         self.assignment = assignment
         self.master = nbformat.read(master_path(assignment), as_version=4)
-        self.program = student_program(self.master, submission)
+        self.program, self.marks = student_program(self.master, submission)
         self.journal = journal
         self.notebook_timeout = notebook_timeout
         self.cell_timeout = cell_timeout
@@ -137,7 +140,8 @@ class Judge:
         self.mirror = {}  # student name -> the object last bound to it on both sides
         self.student_names = {}  # name -> "class", "function" or "value", once the cells ran
         self.restarts = 0
-        self.left_out = set()  # labels of the cells that killed or hung the student's process
+        self.cursor = 0  # how many of the program's cells the student's process has run
+        self.left_out = set()  # program indices of the cells that killed or hung the process
         self.fixture_classes = set()  # test doubles made on the student's side
         self.deadline = time.monotonic() + notebook_timeout  # for the notebook's own cells
         self.notes = []
@@ -145,59 +149,105 @@ class Judge:
     # -- the student process ----------------------------------------------------------------
 
     def start_student(self):
-        """Start the student's process and run the notebook's cells in it, one at a time. A
-        cell that kills the process (or hangs it past its limit) is left out, and the process
-        started again without it, at most RESTARTS times in all.
+        """Start the student's process and bring it to where the judge is: run the notebook's
+        cells up to the cursor, one at a time, leaving out those that killed or hung it."""
+        self.student.start()
+        self.mirror.clear()
+        self.shipped = set()
+        self.student_names = {}
+        for index in range(self.cursor):
+            if index not in self.left_out:
+                self._run_cell(index)
+        self._refresh()
 
-        Returns:
-        - the status of each cell run: {"label", "status", "error"}.
-        """
+    def advance(self, upto):
+        """Run the notebook's cells before program index `upto`, as the student's kernel ran
+        them before the test that comes next. A cell that kills the process (or hangs it past
+        its limit) is left out, and the process started again without it, at most RESTARTS
+        times in all; then StudentError is raised."""
         while True:
-            self.student.start()
-            self.mirror.clear()
-            self.shipped = set()
-            self.student_names = {}
             try:
-                statuses = self._run_program()
-                break
+                if not self.student.alive:
+                    self._count_start()
+                    self.start_student()
+                while self.cursor < upto:
+                    self.cursor += 1
+                    if self.cursor - 1 not in self.left_out:
+                        self._run_cell(self.cursor - 1)
+                self._refresh()
+                return
             except (StudentDied, StudentTimeout) as error:
                 self.student.stop()
                 if self.restarts >= RESTARTS:
                     raise
-                self.restarts += 1
                 self.notes.append(f"{error}; the notebook ran again without that cell")
-        self.student_names = self.student.request("names", label="the notebook's names")
-        for name in self.fixture_classes:
-            self.namespace[name] = self.student.request("get_fixture", name=name, label=name)
-        return statuses
 
-    def _run_program(self):
-        statuses = []
-        for cell in self.program:
-            if cell["label"] in self.left_out:
-                continue
-            left = self.deadline - time.monotonic()
+    def _run_cell(self, index):
+        cell = self.program[index]
+        left = self.deadline - time.monotonic()
+        try:
             if left <= 0:
                 raise StudentTimeout(f"timeout after {self.notebook_timeout} s in the "
                                      "notebook's cells")
-            try:
-                statuses += self.student.request("run", cells=[cell], timeout=self.cell_timeout,
-                                                 label=cell["label"],
-                                                 wait=max(1, int(min(left, self.cell_timeout))))
-            except (StudentDied, StudentTimeout):
-                self.left_out.add(cell["label"])
-                raise
-        return statuses
+            status, = self.student.request("run", cells=[cell], timeout=self.cell_timeout,
+                                           label=cell["label"],
+                                           wait=max(1, int(min(left, self.cell_timeout))))
+        except (StudentDied, StudentTimeout):
+            self.left_out.add(index)
+            raise
+        note = _cell_note(status, self.cell_timeout)
+        if note and note not in self.notes:
+            self.notes.append(note)
 
-    def _restart(self):
+    def _refresh(self):
+        """Learn the student's names, and make the test doubles anew after a restart."""
+        self.student_names = self.student.request("names", label="the notebook's names")
+        for name in self.fixture_classes:
+            self.namespace[name] = self.student.request("get_fixture", name=name, label=name)
+
+    def _count_start(self):
+        """Count a start of the student's process after the first; refuse past RESTARTS."""
+        if self.student.process is None:
+            return
         if self.restarts >= RESTARTS:
-            return False
+            raise StudentDied("the student's process kept dying")
         self.restarts += 1
+
+    def _alive(self):
+        """Whether the student's process runs, after starting it again if it died."""
+        if self.student.alive:
+            return True
         try:
+            self._count_start()
             self.start_student()
             return True
         except StudentError:
             return False
+
+    def positions(self):
+        """For each fixture and test cell of the master (by grade_id), how many of the
+        program's cells must have run before it: up to the last one that the master puts
+        before it (its answers and given cells, wherever the submission moved them), and at
+        least those before the submission's copy of a test cell (or, for a test cell it
+        deleted, those before the next cell of the master it kept)."""
+        first = {}
+        for index, cell in enumerate(self.program):
+            first.setdefault(cell["label"], index)
+        kept = [first.get(_meta(c).get("grade_id"), self.marks.get(_meta(c).get("grade_id")))
+                for c in self.master.cells]
+        before, upto = set(), {}
+        for number, cell in enumerate(self.master.cells):
+            grade_id = _meta(cell).get("grade_id")
+            if is_fixture(cell) or (cell.cell_type == "code" and _meta(cell).get("solution")):
+                before.add(grade_id)
+            if is_fixture(cell) or is_test(cell):
+                found = [i + 1 for i, c in enumerate(self.program) if c["label"] in before]
+                here = kept[number] if is_test(cell) else None
+                if here is None and is_test(cell):
+                    here = next((k for k in kept[number + 1:] if k is not None),
+                                len(self.program))
+                upto[grade_id] = max(found + [here or 0])
+        return upto
 
     # -- crossing the boundary --------------------------------------------------------------
 
@@ -274,7 +324,7 @@ class Judge:
 
     def run_test(self, cell):
         grade_id, points = _meta(cell)["grade_id"], float(_meta(cell)["points"])
-        if not self.student.alive and not self._restart():
+        if not self._alive():
             outcome = Outcome("error", "not run: the student's process kept dying")
         else:
             outcome = self._outcome(cell)
@@ -302,18 +352,24 @@ class Judge:
         self.journal.flush()
 
     def run(self):
+        """Judge the submission: the master's cells in order, each fixture and test after the
+        notebook's cells that come before it. Cells after the last test cannot change a
+        grade, and are not run."""
         exec(compile(next(c.source for c in self.master.cells if _meta(c).get("grade_id")
                           == "setup"), "<setup>", "exec"), self.namespace)
         self.grader_names = {n for n in self.namespace if not n.startswith("__")}
-        try:
-            statuses = self.start_student()
-            self.notes += [_cell_note(s, self.cell_timeout) for s in statuses
-                           if _cell_note(s, self.cell_timeout)]
-        except StudentError as error:
-            self.notes.append(f"the notebook's cells did not finish: {error}")
+        positions = self.positions()
+        stopped = None
         for cell in self.master.cells:
-            if cell.metadata.get("nbgrader", {}).get("grade_id") == "setup":
+            grade_id = _meta(cell).get("grade_id")
+            if grade_id == "setup" or not (is_fixture(cell) or is_test(cell)):
                 continue
+            if stopped is None:
+                try:
+                    self.advance(positions[grade_id])
+                except StudentError as error:
+                    stopped = f"the notebook's cells did not finish: {error}"
+                    self.notes.append(stopped)
             if is_fixture(cell) and self.student.alive:
                 self.run_fixture(cell)
             elif is_test(cell):

@@ -14,10 +14,12 @@ modifies its input) is seen on both sides, as it would be in one process.
 This module is copied into the sandbox and imports only wire.py from the grader.
 """
 
+import contextlib
 import linecache
 import os
 import signal
 import sys
+import time
 import traceback
 
 import numpy as np
@@ -68,6 +70,33 @@ class CellTimeout(BaseException):
 
 def _on_alarm(signum, frame):
     raise CellTimeout()
+
+
+@contextlib.contextmanager
+def _alarm(seconds):
+    """A time limit of `seconds` for the block. Blocks nest (student code called back from a
+    test that student code called): the inner limit never extends the outer one, and the
+    outer one goes on ticking afterwards."""
+    outer = signal.alarm(0)
+    started = time.monotonic()
+    signal.alarm(min(seconds, outer) if seconds and outer else seconds or outer)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        if outer:
+            signal.alarm(max(1, outer - int(time.monotonic() - started)))
+
+
+@contextlib.contextmanager
+def _paused_alarm():
+    """Stop the clock for the block, and start it again with the time it had left."""
+    left = signal.alarm(0)
+    try:
+        yield
+    finally:
+        if left:
+            signal.alarm(left)
 
 
 class Server:
@@ -214,6 +243,10 @@ class Server:
         """Ask the grader to act on one of its objects that student code was given (a test's
         function or stand-in): call it, or read an attribute or an item. While waiting, keep
         answering the grader's own requests (its function may call student code)."""
+        with _paused_alarm():  # the grader's time is not the student's
+            return self._callback(target, action, fields)
+
+    def _callback(self, target, action, fields):
         encoder = self._encoder(arrays_by_reference=True)
         message = {"callback": target, "action": action}
         for key, value in fields.items():
@@ -266,9 +299,9 @@ class Server:
             compiled = compile(code, filename, "exec")
         except SyntaxError as error:
             return {"label": label, "status": "error", "error": f"SyntaxError: {error}"}
-        signal.alarm(timeout)
         try:
-            exec(compiled, self.namespace)
+            with _alarm(timeout):
+                exec(compiled, self.namespace)
             return {"label": label, "status": "ok"}
         except CellTimeout:
             return {"label": label, "status": "timeout", "error": f"ran past {timeout} s"}
@@ -276,7 +309,6 @@ class Server:
             return {"label": label, "status": "error",
                     "error": f"{type(error).__name__}: {str(error)[:500]}"}
         finally:
-            signal.alarm(0)
             _leave_if_forked()
 
     def op_forget(self, header, buffers):
@@ -351,11 +383,8 @@ class Server:
     def op_call(self, header, buffers):
         function = self.target(header, buffers)
         args, kwargs = self.args(header, buffers)
-        signal.alarm(header.get("timeout", 0))
-        try:
+        with _alarm(header.get("timeout", 0)):
             result = function(*args, **kwargs)
-        finally:
-            signal.alarm(0)
         return self.encode(result, live=header.get("live", False))
 
     def op_len(self, header, buffers):

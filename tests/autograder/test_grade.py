@@ -57,13 +57,20 @@ def test_the_solution_gets_full_marks_and_the_blank_release_zero(graded):
     ("invalid_json", "invalid notebook"),
     ("missing", "missing notebook"),
     ("not_submitted", "not submitted"),
-    ("exits", "graded; the notebook's cells did not finish: the student's process exited"),
 ])
 def test_unrunnable_submissions_score_zero_and_say_why(graded, student, status):
     _, results = graded
     assert results[student].status.startswith(status), results[student].status
     assert results[student].score == 0
     assert results[student].max_score == 36
+
+
+def test_a_cell_that_kills_the_process_costs_only_what_depends_on_it(graded):
+    _, results = graded
+    assert ("the student's process exited with code 1 in sgd; the notebook ran again without "
+            "that cell") in results["exits"].status
+    lost = {c.cell for c in results["exits"].cells if c.points < c.max_points}
+    assert lost == {"test_sgd"}
 
 
 def test_a_renamed_notebook_is_graded(graded):

@@ -50,12 +50,14 @@ def _code(source, **metadata):
     return nbformat.v4.new_code_cell(source, metadata=metadata)
 
 
-def _notebook(*, wrong=True, extra=(), cells=None):
+def _notebook(*, wrong=True, extra=(), cells=None, after="linear"):
     """The solved release (with the wrong Linear unless wrong=False), with `extra` code
-    cells appended and `cells` replacing solution cells."""
+    cells right after the answer cell `after` and `cells` replacing solution cells."""
     replaced = {"linear": _wrong_linear()} if wrong else {}
     notebook = submissions.solved(A, {**replaced, **(cells or {})})
-    notebook.cells += [_code(source) for source in extra]
+    at = next(i for i, c in enumerate(notebook.cells)
+              if c.metadata.get("nbgrader", {}).get("grade_id") == after) + 1
+    notebook.cells[at:at] = [_code(source) for source in extra]
     return notebook
 
 
@@ -418,14 +420,14 @@ def hostile_class(folder, out, canary, port):
                           r"timeout after 5 s in cell \d+"),
         "swallows_alarm": (_notebook(wrong=False, extra=[SWALLOW_ALARM]), FULL,
                            r"timeout|did not finish"),
-        "ignores_alarm": (_notebook(wrong=False, extra=[IGNORE_ALARM]), FULL - 2,
+        "ignores_alarm": (_notebook(wrong=False, extra=[IGNORE_ALARM], after="sigmoid"), FULL - 2,
                           r"test_sigmoid_backward: timeout timeout after 5 s in Sigmoid.backward"),
-        "memory_hog": (_notebook(wrong=False, extra=[MEMORY]), FULL - 1, "MemoryError"),
+        "memory_hog": (_notebook(wrong=False, extra=[MEMORY], after="tanh"), FULL - 1, "MemoryError"),
         "fork_bomb": (_notebook(wrong=False, extra=[FORK_BOMB]), FULL,
                       r"BlockingIOError|Resource temporarily unavailable"),
         "sys_exit": (_notebook(wrong=False, extra=["import sys\nsys.exit(0)"]), FULL,
                      "SystemExit"),
-        "os_exit": (_notebook(wrong=False, extra=[EXIT_IN_BACKWARD]), FULL - 2,
+        "os_exit": (_notebook(wrong=False, extra=[EXIT_IN_BACKWARD], after="sigmoid"), FULL - 2,
                     r"test_sigmoid_backward: error the student's process exited with code 3"),
         "kills_itself": (_notebook(wrong=False, extra=[KILLS]), FULL,
                          r"crashed \(segmentation fault\) in cell \d+; the notebook ran again"),
@@ -433,7 +435,7 @@ def hostile_class(folder, out, canary, port):
             "for _ in range(10_000):\n    print('x' * 100_000)"]), FULL, "File too large"),
         "invalid_json": ("{ this is not a notebook", 0, "invalid notebook"),
         "renamed": (_notebook(), wrong, "renamed notebook"),
-        "warns": (_notebook(wrong=False, extra=[WARNS]), FULL, "graded"),
+        "warns": (_notebook(wrong=False, extra=[WARNS], after="sigmoid"), FULL, "graded"),
     }
 
 
