@@ -353,14 +353,15 @@ class Judge:
 
     def run(self):
         """Judge the submission: the master's cells in order, each fixture and test after the
-        notebook's cells that come before it. Cells after the last test cannot change a
-        grade, and are not run."""
+        notebook's cells that come before it. Cells after the last test (the student's and
+        the given ones) cannot change a grade, and are not run."""
         exec(compile(next(c.source for c in self.master.cells if _meta(c).get("grade_id")
                           == "setup"), "<setup>", "exec"), self.namespace)
         self.grader_names = {n for n in self.namespace if not n.startswith("__")}
         positions = self.positions()
         stopped = None
-        for cell in self.master.cells:
+        last_test = max(i for i, c in enumerate(self.master.cells) if is_test(c))
+        for cell in self.master.cells[:last_test + 1]:
             grade_id = _meta(cell).get("grade_id")
             if grade_id == "setup" or not (is_fixture(cell) or is_test(cell)):
                 continue
