@@ -163,6 +163,7 @@ class Student:
         self.classes = {}  # reference id of a class -> proxy class
         self.shared = {}  # token -> [array, checksum], both sides' arrays
         self.tokens = {}  # id(array) -> token, for the grader's own arrays
+        self.count = 0  # tokens made so far (tokens are never reused)
         self.before_request = None  # hook: runs before every request (binding sync)
         self.translate = None  # hook: a node for grader-side objects that cross as code
         self.lendable = None  # hook: whether student code may call back a grader-side object
@@ -223,7 +224,8 @@ class Student:
     def _token(self, array):
         token = self.tokens.get(id(array))
         if token is None or self.shared.get(token, [None])[0] is not array:
-            token = f"g{len(self.tokens)}"
+            self.count += 1
+            token = f"g{self.count}"
             self.tokens[id(array)] = token
             self.shared[token] = [array, None]  # None: the student has not seen it yet
         return token
@@ -342,11 +344,13 @@ class Student:
 
     def _changed_shared(self, encoder):
         updates = []
-        for token, entry in self.shared.items():
+        for token, entry in list(self.shared.items()):
             current = wire.checksum(entry[0])
             if current != entry[1]:
                 entry[1] = current
                 updates.append({"shared": token, **encoder.array(entry[0])})
+            if wire.unreachable(entry[0]):  # its last change is on its way: forget it
+                del self.shared[token]
         return updates
 
     def _read(self, label, timeout):

@@ -108,6 +108,8 @@ class Server:
         self.objects = {}  # reference id -> object
         self.ids = {}  # id(object) -> reference id, so one object keeps one reference
         self.shared = {}  # token -> [array, checksum]
+        self.tokens = {}  # id(array) -> token, for this side's own arrays
+        self.count = 0  # tokens made so far (tokens are never reused)
         self.next_id = 0
 
     # -- encoding ---------------------------------------------------------------------------
@@ -126,11 +128,10 @@ class Server:
                 "is_class": is_class, "callable": callable(value)}
 
     def _share(self, array):
-        for token, (known, _) in self.shared.items():
-            if known is array:
-                break
-        else:
-            token = f"s{len(self.shared)}"
+        token = self.tokens.get(id(array))
+        if token is None or self.shared.get(token, [None])[0] is not array:
+            self.count += 1
+            token = self.tokens[id(array)] = f"s{self.count}"
             self.shared[token] = [array, wire.checksum(array)]
         return token
 
@@ -196,11 +197,13 @@ class Server:
         """Shared arrays changed here since they were last sent: (nodes, buffers)."""
         encoder = wire.Encoder(lambda obj: None)
         nodes = []
-        for token, entry in self.shared.items():
+        for token, entry in list(self.shared.items()):
             current = wire.checksum(entry[0])
             if current != entry[1]:
                 entry[1] = current
                 nodes.append({"shared": token, **encoder.array(entry[0])})
+            if wire.unreachable(entry[0]):  # its last change is on its way: forget it
+                del self.shared[token]
         return nodes, encoder.buffers
 
     # -- requests ---------------------------------------------------------------------------

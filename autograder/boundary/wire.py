@@ -11,6 +11,7 @@ This module is copied into the student's sandbox, so it imports nothing of the g
 """
 
 import json
+import sys
 import struct
 
 import numpy as np
@@ -224,6 +225,13 @@ class Decoder:
                 raise WireError("slice bounds must be integers")
             return slice(start, stop, step)
         return self.reference(node)
+
+
+def unreachable(array):
+    """Whether nothing but a shared-array table holds `array`: no code on this side can see
+    it change or change it, so the table may drop it. Without this, every request would check every array a test
+    ever shared, and a long test would slow down quadratically."""
+    return sys.getrefcount(array) <= 3  # the table, the parameter, getrefcount's argument
 
 
 def checksum(array):
