@@ -80,6 +80,7 @@ def grade(submissions, *, assignments=None, out="grading", settings=Settings(), 
     students = _students(submissions)
     assignments = _assignments(submissions, students, assignments)
     course = _prepare_course(out / "course", assignments, settings.timeout)
+    record.add_students(course, students)
     slots = queue.Queue()
     for slot in range(workers):
         slots.put(slot)

@@ -48,6 +48,15 @@ def scores(course, assignment, student):
                 for grade in _notebook(gradebook, assignment, student).grades}
 
 
+def add_students(course, students):
+    """Make sure every student has a row in the gradebook. Done once, before submissions are
+    graded in parallel: two workers grading two assignments of one new student would both
+    try to add them."""
+    with _open(course) as gradebook:
+        for student in students:
+            gradebook.update_or_create_student(student)
+
+
 def record_zero(course, assignment, student):
     """Record a score of zero on every graded cell of a submission that could not be run.
 
