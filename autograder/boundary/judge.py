@@ -156,8 +156,7 @@ class Judge:
         self.shipped = set()
         self.student_names = {}
         for index in range(self.cursor):
-            if index not in self.left_out:
-                self._run_cell(index)
+            self._run_cell(index)
         self._refresh()
 
     def advance(self, upto):
@@ -172,8 +171,7 @@ class Judge:
                     self.start_student()
                 while self.cursor < upto:
                     self.cursor += 1
-                    if self.cursor - 1 not in self.left_out:
-                        self._run_cell(self.cursor - 1)
+                    self._run_cell(self.cursor - 1)
                 self._refresh()
                 return
             except (StudentDied, StudentTimeout) as error:
@@ -183,6 +181,9 @@ class Judge:
                 self.notes.append(f"{error}; the notebook ran again without that cell")
 
     def _run_cell(self, index):
+        """Run one of the program's cells, unless it was left out."""
+        if index in self.left_out:
+            return
         cell = self.program[index]
         left = self.deadline - time.monotonic()
         try:
@@ -359,18 +360,18 @@ class Judge:
                           == "setup"), "<setup>", "exec"), self.namespace)
         self.grader_names = {n for n in self.namespace if not n.startswith("__")}
         positions = self.positions()
-        stopped = None
+        finished = True  # the notebook's cells still run
         last_test = max(i for i, c in enumerate(self.master.cells) if is_test(c))
         for cell in self.master.cells[:last_test + 1]:
             grade_id = _meta(cell).get("grade_id")
             if grade_id == "setup" or not (is_fixture(cell) or is_test(cell)):
                 continue
-            if stopped is None:
+            if finished:
                 try:
                     self.advance(positions[grade_id])
                 except StudentError as error:
-                    stopped = f"the notebook's cells did not finish: {error}"
-                    self.notes.append(stopped)
+                    finished = False
+                    self.notes.append(f"the notebook's cells did not finish: {error}")
             if is_fixture(cell) and self.student.alive:
                 self.run_fixture(cell)
             elif is_test(cell):
