@@ -238,8 +238,7 @@ def _load_mnist_split(prefix: str, flatten: bool, normalize: bool) -> Dataset:
             f"expected (N, 28, 28) and (N,). {_how_to_fix(f'{prefix}-images-idx3-ubyte.gz')}"
         )
     if normalize:
-        X = images.astype(np.float32)
-        X /= np.float32(255)  # in place, so there is never a float64 copy
+        X = np.divide(images, np.float32(255), dtype=np.float32)  # one pass, never float64
     else:
         X = images.copy()  # frombuffer arrays are read-only; students expect to edit X in place
     if flatten:

@@ -1,9 +1,11 @@
 """Benchmark 4: how the course's epoch time grows with hidden width and batch size, against a
 two-term model: FLOPs at the measured GEMM peak plus a fixed Python cost per step.
 
-    epoch(B, H) ≈ ceil(N / B) · overhead  +  6 · P(H) · N / peak
+    epoch(B, H) ≈ ceil(N / B) · overhead  +  F(H) / peak
 
-P(H) = 784·H + H + H·10 + 10 parameters, N = 60 000 examples, overhead = the measured cost of
+F(H) = 2 · N · (3 · (784·H + H·10) − 784·H), the FLOPs of the course's matrix products (forward,
+weight gradients, and dx for every layer but the first, an InputLinear), N = 60 000 examples,
+overhead = the measured cost of
 one step at small batch sizes, where the arithmetic is negligible (per_step_overhead). Where the first term is larger,
 Python and NumPy call overhead dominates; where the second is, the GEMMs do.
 """
@@ -16,7 +18,7 @@ import numpy as np
 from tqdm import tqdm
 
 from bench import machine
-from bench.course_code import layers, mnist_model, n_params
+from bench.course_code import epoch_flops, layers, mnist_model
 from bench.results import summarize, table
 
 N = 60_000  # examples per epoch
@@ -81,7 +83,7 @@ def per_step_overhead(batches, peak, small=(1, 2, 4, 8)):
 
 def model_seconds(width, batch, peak, overhead):
     """The two terms of the model, seconds per epoch: (overhead term, FLOP term)."""
-    return math.ceil(N / batch) * overhead, 6 * n_params((784, width, 10)) * N / peak
+    return math.ceil(N / batch) * overhead, epoch_flops((784, width, 10), N) / peak
 
 
 def plot(widths, batches, peak, overhead, path=FIGURE):
@@ -100,7 +102,7 @@ def plot(widths, batches, peak, overhead, path=FIGURE):
         terms = [model_seconds(x, fixed, peak, overhead) if key == "width"
                  else model_seconds(256, x, peak, overhead) for x in grid]
         over, flop = np.array(terms).T
-        ax.plot(grid, flop, "--", label="FLOPs: 6·P·N / GEMM peak")
+        ax.plot(grid, flop, "--", label="FLOPs of the products / GEMM peak")
         ax.plot(grid, over, ":", label="Python: steps × per-step cost")
         ax.plot(grid, over + flop, "-", alpha=0.6, label="model: sum of the two")
         ax.set_xscale("log", base=2)
@@ -147,8 +149,10 @@ def run(quick=False):
           f"extrapolated from the first max({budget}, 20·B) examples; median (min–max) of "
           f"{repeats} repetition(s), all points visited in each. Model: ceil(N/B) × "
           f"{overhead * 1e6:.0f} µs (per-step overhead: median over B = 1, 2, 4, 8 of the measured "
-          f"epoch minus its FLOP term, divided by the steps) + 6·P·N / "
-          f"{peak / 1e9:.0f} GFLOP/s (the GEMM peak in this run).", "",
+          f"epoch minus its FLOP term, divided by the steps) + F / "
+          f"{peak / 1e9:.0f} GFLOP/s (the GEMM peak in this run), F = 2·N·(3·(784·H + 10·H) − "
+          "784·H): the forward products, the weight gradients and dx of every layer but the "
+          "first, an `InputLinear` whose dx nobody needs.", "",
           f"![scaling](scaling.png)", "",
           table(["point", "measured s/epoch", "FLOP term s", "overhead term s", "model s",
                  "measured / model", "dominant term (model)"], rows), "",

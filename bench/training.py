@@ -13,7 +13,7 @@ import numpy as np
 from tqdm import tqdm
 
 from bench import machine
-from bench.course_code import layers, mlp, mnist_model, n_params
+from bench.course_code import epoch_flops, layers, mlp, mnist_model, n_params
 from bench.results import summarize, table, verdict
 from backproplab.data import load_mnist
 from backproplab.evaluation import stratified_split
@@ -21,6 +21,7 @@ from backproplab.evaluation import stratified_split
 SIZES = (784, 256, 10)
 BATCH, LR = 128, 0.5
 TARGET_TORCH, TARGET_BOUND, TARGET_SECONDS, TARGET_ACCURACY = 0.9, 1.5, 30.0, 0.98
+TARGET_LOAD = 2.0  # seconds for load_mnist()
 
 
 def course_epoch(model, X, y, order, batch_size=BATCH, lr=LR):
@@ -68,11 +69,11 @@ def course_epoch_parts(model, X, y, order, batch_size=BATCH, lr=LR):
 
 
 def gemm_only_epoch(model, X, order, batch_size=BATCH):
-    """The six matrix products of every step of an epoch and nothing else (no activation,
+    """The five matrix products of every step of an epoch and nothing else (no activation,
     loss, bias, indexing or update): what the epoch would cost if only its GEMMs at these
     small shapes counted. Shapes per step: x (B, 784) @ W1 (784, 256), h (B, 256) @ W2
-    (256, 10), and their backward products x.T @ dh, dh @ W1.T, h.T @ dy, dy @ W2.T.
-    Returns: seconds.
+    (256, 10), and the backward products h.T @ dy, dy @ W2.T and x.T @ dh (the first layer is
+    an InputLinear: no dh @ W1.T). Returns: seconds.
     """
     W1, W2 = model.layers[0].params["W"], model.layers[2].params["W"]
     x = X[order[:batch_size]]
@@ -86,7 +87,6 @@ def gemm_only_epoch(model, X, order, batch_size=BATCH):
         dh = dy @ W2.T
         h.T @ dy
         x.T @ dh
-        dh @ W1.T
     return time.perf_counter() - started
 
 
@@ -132,8 +132,8 @@ def float32_report(model, X, y):
     logits = model.forward(X[:BATCH])
     loss.forward(logits, y[:BATCH])
     dlogits = loss.backward()
-    dx = model.backward(dlogits)
-    arrays = {"logits": logits, "dlogits": dlogits, "dx": dx}
+    assert model.backward(dlogits) is None  # the first layer is an InputLinear: no dx
+    arrays = {"logits": logits, "dlogits": dlogits}
     for i, layer in enumerate(model.layers):
         arrays.update({f"layers[{i}].params[{k!r}]": v for k, v in layer.params.items()})
         arrays.update({f"layers[{i}].grads[{k!r}]": v for k, v in layer.grads.items()})
@@ -142,6 +142,17 @@ def float32_report(model, X, y):
                 arrays[f"layers[{i}].{attribute} (cache)"] = getattr(layer, attribute)
     arrays["loss.probs (cache)"] = loss.probs
     return {name: str(np.asarray(a).dtype) for name, a in arrays.items()}
+
+
+def load_seconds(repeats):
+    """Seconds of `load_mnist()` (both splits: checksums, gunzip, IDX parsing, float32 in
+    [0, 1]) per repetition: a list."""
+    seconds = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        load_mnist()
+        seconds.append(time.perf_counter() - started)
+    return seconds
 
 
 def _torch():
@@ -257,10 +268,10 @@ def run(quick=False):
         rows.append(["PyTorch CPU, 1 thread",
                      summarize(times["torch_1thread"]).fmt(2, " s"), repeats,
                      summarize([t / c for c, t in zip(times["course"], times["torch_1thread"])]).fmt(2)])
-    rows.append([f"the step's 6 matrix products alone (NumPy, batch 128 shapes), {threads} threads",
+    rows.append([f"the step's 5 matrix products alone (NumPy, batch 128 shapes), {threads} threads",
                  summarize(times["gemm_only"]).fmt(2, " s"), repeats,
                  summarize([g / c for c, g in zip(times["course"], times["gemm_only"])]).fmt(2)])
-    rows.append(["the step's 6 matrix products alone, 1 thread",
+    rows.append(["the step's 5 matrix products alone, 1 thread",
                  summarize(times["gemm_only_1thread"]).fmt(2, " s"), repeats,
                  summarize([g / c for c, g in zip(times["course"], times["gemm_only_1thread"])]).fmt(2)])
     rows.append(["lower bound from the 1-thread GEMM peak",
@@ -268,6 +279,10 @@ def run(quick=False):
                  summarize([flops / p / c for c, p in zip(times["course"], times["peak_1thread"])]).fmt(3)])
     rows.append(["lower bound 6·P·N / GEMM peak", summarize(bounds).fmt(3, " s"), repeats,
                  summarize([b / c for c, b in zip(times["course"], bounds)]).fmt(3)])
+    course_flops = epoch_flops(SIZES, examples)
+    rows.append([f"the course's own products ({course_flops / 1e9:.1f} GFLOP: no first-layer dx) / GEMM peak",
+                 summarize([course_flops / p for p in times["peak"]]).fmt(3, " s"), repeats,
+                 summarize([course_flops / p / c for c, p in zip(times["course"], times["peak"])]).fmt(3)])
     rows.append(["04 `train` per-epoch history on the training set (2 forward passes over X)",
                  summarize(times["evaluation"]).fmt(2, " s"), repeats,
                  summarize([e / c for c, e in zip(times["course"], times["evaluation"])]).fmt(2)])
@@ -290,6 +305,10 @@ def run(quick=False):
     targets.append(["course / FLOP bound, 1 thread (bound from the 1-thread peak)",
                     ratio_bound_1.fmt(1), f"≤ {TARGET_BOUND}",
                     verdict(ratio_bound_1.median, TARGET_BOUND)])
+
+    loading = summarize(load_seconds(repeats))
+    targets.append(["MNIST parsing and preprocessing (`load_mnist()`, both splits)",
+                    loading.fmt(2, " s"), f"≤ {TARGET_LOAD:.0f} s", verdict(loading.median, TARGET_LOAD)])
 
     acc_repeats = 1 if quick else 3
     reached, curves = [], []
@@ -352,34 +371,36 @@ def _explanation(times, flops, params, examples, threads):
     med = {key: summarize(values).median for key, values in times.items() if values}
     one = med["course_1thread"]
     bound_1 = flops / med["peak_1thread"]
-    first_dx = 2 * examples * SIZES[0] * SIZES[1]  # dx of the first Linear: nobody uses it
+    course_flops = epoch_flops(SIZES, examples)
+    first_dx = flops - course_flops  # dx of the first layer, for the images: nobody uses it
     text = [
-        "**Reading the gaps.** "
+        "**Reading the results.** "
         f"Two threads vs one: on this machine, during this run, the course's epoch took "
         f"{med['course'] / one:.1f}× as long with {threads} OpenBLAS threads as with one"
         + (f", PyTorch's {med['torch'] / med['torch_1thread']:.1f}×" if "torch_1thread" in med else "")
-        + f". Each step's products are small ({6 * params * BATCH / 1e6:.0f} MFLOP), so threads synchronize hundreds of "
-        "times a second; when other processes hold the cores (the load average in this file), "
-        "threads wait for each other. That is why the 04 notebook asks for one thread, and the "
-        "1-thread rows are the steadier comparison here.",
-        f"Course vs the FLOP bound (1 thread): {one:.2f} s vs {bound_1:.2f} s, "
-        f"{one / bound_1:.1f}×. The six matrix products alone take "
-        f"{med['gemm_only_1thread']:.2f} s ({med['gemm_only_1thread'] / one:.0%} of the epoch): "
-        "the thin (256, 10) products and the 128-row blocks run below the 2048² peak. The rest "
+        + f". Each step's products are small ({course_flops / examples * BATCH / 1e6:.0f} MFLOP), so threads "
+        "synchronize hundreds of times a second; when other processes hold the cores (the load "
+        "average in this file), threads wait for each other. That is why the 04 notebook asks "
+        "for one thread, and the 1-thread rows are the steadier comparison here.",
+        f"The first layer computes no dx. The recipe's first layer is the 04 notebook's "
+        f"`InputLinear` (Exercise 5, swapped in by its given `skip_input_gradient`): its backward "
+        f"writes grads['W'] and grads['b'] and returns None, skipping dx = dout @ W.T for the "
+        f"images, {first_dx / 1e9:.1f} of the {flops / 1e9:.1f} GFLOP that 6·P·N counts "
+        f"({first_dx / flops:.0%}). PyTorch skips the same product (the input does not require a "
+        f"gradient). With 03's `Linear` in that place, the previous run of this benchmark "
+        "measured course / PyTorch 1.14 with 2 threads and 1.27 with 1 (bench/RESULTS.md at "
+        "commit 4b221f6).",
+        f"Course vs the FLOP bound (1 thread): {one:.2f} s vs {bound_1:.2f} s for 6·P·N, "
+        f"{one / bound_1:.2f}×; against the {course_flops / 1e9:.1f} GFLOP the course's "
+        f"products actually do, {one / (course_flops / med['peak_1thread']):.2f}×. The five "
+        f"matrix products alone take {med['gemm_only_1thread']:.2f} s "
+        f"({med['gemm_only_1thread'] / one:.0%} of the epoch): the thin (256, 10) products and "
+        "the 128-row blocks run below the 2048² peak. The rest "
         f"({one - med['gemm_only_1thread']:.2f} s) is elementwise work and NumPy call overhead: "
-        "the bias add, two `np.where` in ReLU (each allocating a new array), the softmax, "
-        "the fancy-indexed batch copy and the parameter update (see the table above).",
-        f"Wasted FLOPs: `Sequential.backward` calls `Linear.backward` on the first layer too, "
-        f"which returns dx = dout @ W.T for the input images (03 master, cell `linear`, "
-        f"`return dout @ self.params[\"W\"].T`): {first_dx / 1e9:.1f} of the "
-        f"{flops / 1e9:.1f} GFLOP of an epoch ({first_dx / flops:.0%}) compute a gradient "
-        "nobody uses. PyTorch skips it (the input needs no gradient); the bound 6·P·N "
-        "counts it, so even an ideal course epoch is ~1/3 above what PyTorch must do. "
-        "Those extra FLOPs alone can account for a course/PyTorch ratio above 1; removing them means "
-        "teaching a `needs_dx` flag or skipping the first layer's dx in `Sequential.backward`, "
-        "a change to the masters' API that is the course authors' call.",
+        "the bias add, ReLU's mask and maximum, the softmax, the fancy-indexed batch copy and "
+        "the parameter update (see the table above).",
     ]
     if "torch_1thread" in med:
-        text.append(f"PyTorch vs the same bound (1 thread): {med['torch_1thread'] / bound_1:.1f}×; "
+        text.append(f"PyTorch vs the 6·P·N bound (1 thread): {med['torch_1thread'] / bound_1:.2f}×; "
                     f"course / PyTorch {one / med['torch_1thread']:.2f}.")
     return "\n\n".join(text)

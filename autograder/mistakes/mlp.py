@@ -153,6 +153,28 @@ MISTAKES = [
         "val_loss is the loss on (X_val, y_val)",
         symptom=r"history\['val_loss'\]"),
     Mistake(
+        "input_linear_returns_dx", A, "input_linear",
+        'self.grads["b"] = dout.sum(axis=0)',
+        'self.grads["b"] = dout.sum(axis=0)\n        return dout @ self.params["W"].T',
+        ("test_input_linear",),
+        "InputLinear.backward still computes and returns dx",
+        "the input layer's dx is never used: return nothing, and skip the product dout @ W.T",
+        symptom=r"should return None, not ndarray"),
+    Mistake(
+        "input_linear_db_not_summed", A, "input_linear",
+        'self.grads["b"] = dout.sum(axis=0)', 'self.grads["b"] = dout',
+        ("test_input_linear",),
+        "bias gradient of InputLinear not summed over the batch",
+        "b is shared by all N examples: db = dout.sum(axis=0), shape (M,)",
+        symptom=r"extra leading \(batch\) axis"),
+    Mistake(
+        "input_linear_dW_transposed", A, "input_linear",
+        'self.grads["W"] = self.x.T @ dout', 'self.grads["W"] = dout.T @ self.x',
+        ("test_input_linear",),
+        "weight gradient of InputLinear computed as dout.T @ x, the transpose",
+        "grads['W'] has the shape of W, (n_in, n_out): x.T @ dout",
+        symptom=r"grads\['W'\].* has shape \((\d+), (\d+)\), expected \(\2, \1\)"),
+    Mistake(
         "standardize_own_statistics", A, "standardizer",
         "    return (X - mean) / std", "    return (X - X.mean(axis=0)) / X.std(axis=0)",
         ("test_standardize",),

@@ -87,14 +87,14 @@ MISTAKES = [
         symptom=r"does not scale with dout"),
     Mistake(
         "relu_mask_from_dout", A, "relu",
-        "return np.where(self.mask, dout, 0.0)", "return np.where(dout > 0, dout, 0.0)",
+        "return dout * self.mask", "return dout * (dout > 0)",
         ("test_relu_backward",),
         "ReLU backward masks with dout > 0 instead of x > 0",
         "the gate is open where the input x was positive, whatever the sign of dout",
         symptom=r"zero in the wrong places"),
     Mistake(
         "relu_in_place", A, "relu",
-        "return np.where(self.mask, x, 0.0)", "x[~self.mask] = 0.0\n        return x",
+        "return np.maximum(x, 0.0)", "x[~self.mask] = 0.0\n        return x",
         ("test_relu_forward",),
         "ReLU forward zeroes the negative entries of its input in place",
         "never modify the input: return a new array, e.g. np.maximum(x, 0)",
