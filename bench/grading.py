@@ -291,9 +291,11 @@ def _markdown(runs, breakdown, assignments, unbuilt, students, imports):
            "Import cost of one judge process (`python -X importtime -c \"import "
            "autograder.boundary.judge\"`, cumulative seconds, measured now): "
            + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in imports.items())
-           + ". Most of nbformat's share is jsonschema's optional `rfc3987_syntax` format "
-           "checker, which builds a grammar at import time; every judge process (one per "
-           "student-notebook) pays it.", "",
+           + ". The judge declines jsonschema's optional `rfc3987_syntax` IRI checker (a "
+           "`sys.modules` entry at the top of `autograder/boundary/judge.py`): it built a "
+           "grammar at import time, 0.91 s of the judge's 1.11 s of imports in the previous run "
+           "of this benchmark (bench/RESULTS.md at commit c351b76), paid by every judge process, "
+           "one per student-notebook.", "",
            _gap(per_student_2, breakdown, assignments), "",
            "### Beyond one machine", "",
            f"Measured here: {per_student_2:.1f} s of wall time per student with {cores} "
@@ -335,9 +337,9 @@ def _gap(per_student, breakdown, assignments):
         f"Measured now: {per_student:.0f} s per student with 2 workers, which {verdict} the "
         "30 s target. Further cuts, largest first: (1) the fixed cost: each judge process "
         f"spends {total['python + imports'] / max(len(assignments), 1):.1f} s on Python "
-        "start-up and imports, most of it nbformat → jsonschema → the optional rfc3987_syntax "
-        "grammar (import cost above); reading notebooks as plain JSON in the judge, or one "
-        "judge process per student for all notebooks, would pay it once. (2) 04's hidden "
+        "start-up and imports, and its sandboxed student process "
+        f"{total['student start-up'] / max(len(assignments), 1):.1f} s starting; one judge "
+        "process per student for all notebooks would pay both once. (2) 04's hidden "
         f"tests took {p04['tests + fixtures']:.0f} s: they train networks through the "
         "boundary, every forward/backward of the course's layers a round trip between "
         "processes; shipping such a test whole to the student's process would cut it.")

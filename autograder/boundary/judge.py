@@ -17,7 +17,12 @@ import sys
 import time
 import types
 
-import nbformat
+# One judge process starts per student-notebook. nbformat imports jsonschema, which imports the
+# optional IRI checker rfc3987_syntax if it can, and that builds a grammar for over a second. No
+# notebook schema checks IRIs, so the judge declines the import (jsonschema skips the checker).
+sys.modules.setdefault("rfc3987_syntax", None)
+
+import nbformat  # noqa: E402 (after the line above, on purpose)
 
 from autograder import reference
 from autograder.boundary import sandbox
