@@ -293,8 +293,8 @@ def _markdown(runs, breakdown, assignments, unbuilt, students, imports):
            + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in imports.items())
            + ". The judge declines jsonschema's optional `rfc3987_syntax` IRI checker (a "
            "`sys.modules` entry at the top of `autograder/boundary/judge.py`): it built a "
-           "grammar at import time, 0.91 s of the judge's 1.11 s of imports in the previous run "
-           "of this benchmark (bench/RESULTS.md at commit c351b76), paid by every judge process, "
+           "grammar at import time, 0.91 s of the judge's 1.11 s of imports before that change "
+           "(bench/RESULTS.md at commit c351b76), paid by every judge process, "
            "one per student-notebook.", "",
            _gap(per_student_2, breakdown, assignments), "",
            "### Beyond one machine", "",

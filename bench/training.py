@@ -387,7 +387,7 @@ def _explanation(times, flops, params, examples, threads):
         f"writes grads['W'] and grads['b'] and returns None, skipping dx = dout @ W.T for the "
         f"images, {first_dx / 1e9:.1f} of the {flops / 1e9:.1f} GFLOP that 6·P·N counts "
         f"({first_dx / flops:.0%}). PyTorch skips the same product (the input does not require a "
-        f"gradient). With 03's `Linear` in that place, the previous run of this benchmark "
+        f"gradient). With 03's `Linear` in that place, this benchmark "
         "measured course / PyTorch 1.14 with 2 threads and 1.27 with 1 (bench/RESULTS.md at "
         "commit 4b221f6).",
         f"Course vs the FLOP bound (1 thread): {one:.2f} s vs {bound_1:.2f} s for 6·P·N, "
