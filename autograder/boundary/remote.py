@@ -332,7 +332,7 @@ class Student:
             header[key] = (self._encode(value, encoder)
                            if key in ("target", "args", "kwargs", "key", "value", "item")
                            else value)
-        header["sync"] = self._changed_shared(encoder)
+        header["sync"] = wire.changed_shared(self.shared, encoder)
         wire.write_frame(self.writer, header, encoder.buffers)
         reply, buffers = self._read(label, wait or fields.get("timeout", self.call_timeout))
         for update in reply.get("sync", []):
@@ -341,17 +341,6 @@ class Student:
             error = reply["error"]
             raise _error(str(error.get("type")), str(error.get("message")), error.get("where"))
         return self._decode(reply.get("value"), buffers)
-
-    def _changed_shared(self, encoder):
-        updates = []
-        for token, entry in list(self.shared.items()):
-            current = wire.checksum(entry[0])
-            if current != entry[1]:
-                entry[1] = current
-                updates.append({"shared": token, **encoder.array(entry[0])})
-            if wire.unreachable(entry[0]):  # its last change is on its way: forget it
-                del self.shared[token]
-        return updates
 
     def _read(self, label, timeout):
         """Wait for the answer to a request, serving the student's callbacks meanwhile."""
@@ -406,5 +395,5 @@ class Student:
         except Exception as error:  # reported to the student's code as an exception
             reply, encoder.buffers = {"error": {"type": type(error).__name__,
                                                 "message": str(error)[:500]}}, []
-        reply["sync"] = self._changed_shared(encoder)
+        reply["sync"] = wire.changed_shared(self.shared, encoder)
         wire.write_frame(self.writer, reply, encoder.buffers)

@@ -197,15 +197,7 @@ class Server:
     def _changed_shared(self):
         """Shared arrays changed here since they were last sent: (nodes, buffers)."""
         encoder = wire.Encoder(lambda obj: None)
-        nodes = []
-        for token, entry in list(self.shared.items()):
-            current = wire.checksum(entry[0])
-            if current != entry[1]:
-                entry[1] = current
-                nodes.append({"shared": token, **encoder.array(entry[0])})
-            if wire.unreachable(entry[0]):  # its last change is on its way: forget it
-                del self.shared[token]
-        return nodes, encoder.buffers
+        return wire.changed_shared(self.shared, encoder), encoder.buffers
 
     # -- requests ---------------------------------------------------------------------------
 

@@ -227,10 +227,26 @@ class Decoder:
         return self.reference(node)
 
 
-def unreachable(array):
+def changed_shared(shared, encoder):
+    """The arrays of a shared-array table (token -> [array, checksum]) that changed since
+    their checksum was taken: a list of nodes {"shared": token, ...}, encoded with `encoder`.
+    Updates the checksums, and drops the arrays nothing else holds once their last change is
+    on its way."""
+    nodes = []
+    for token, entry in list(shared.items()):
+        current = checksum(entry[0])
+        if current != entry[1]:
+            entry[1] = current
+            nodes.append({"shared": token, **encoder.array(entry[0])})
+        if _unreachable(entry[0]):
+            del shared[token]
+    return nodes
+
+
+def _unreachable(array):
     """Whether nothing but a shared-array table holds `array`: no code on this side can see
-    it change or change it, so the table may drop it. Without this, every request would check every array a test
-    ever shared, and a long test would slow down quadratically."""
+    it change or change it, so the table may drop it. Without this, every request would check
+    every array a test ever shared, and a long test would slow down quadratically."""
     return sys.getrefcount(array) <= 3  # the table, the parameter, getrefcount's argument
 
 
