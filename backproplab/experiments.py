@@ -7,6 +7,7 @@ that trained it: reopening a notebook redraws its figures without training again
 to any function or class the run uses gives new keys, so old results are never shown as new.
 """
 
+import dis
 import hashlib
 import inspect
 import json
@@ -58,8 +59,11 @@ def _code_digest(code):
 
 
 def _global_names(code):
-    """Every name a code object (and the code nested in it) looks up."""
-    names = set(code.co_names)
+    """Every global name a code object (and the code nested in it) looks up. Not co_names:
+    it holds attribute names too, and `self.lr` would then make a notebook's global `lr`
+    (a loop variable, say) part of the fingerprint."""
+    names = {instruction.argval for instruction in dis.get_instructions(code)
+             if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME")}
     for const in code.co_consts:
         if inspect.iscode(const):
             names |= _global_names(const)

@@ -67,6 +67,14 @@ def test_fingerprint_follows_the_functions_classes_and_constants_a_function_uses
     assert fingerprint(code()["run"]) != fingerprint(code(**change)["run"])
 
 
+def test_fingerprint_ignores_globals_that_share_a_name_with_an_attribute():
+    # a notebook's loop variable `lr` must not key runs whose code only reads `self.lr`
+    namespace = cell("class SGD:\n    def step(self):\n        return self.lr\n")
+    before = fingerprint(namespace["SGD"])
+    namespace["lr"] = 3.0
+    assert fingerprint(namespace["SGD"]) == before
+
+
 def test_fingerprint_falls_back_to_the_compiled_code_when_there_is_no_source():
     first, again = code(runner=exec_only), code(runner=exec_only)
     assert fingerprint(first["run"]) == fingerprint(again["run"])
