@@ -272,7 +272,6 @@ class RunCache:
             self.misses += 1
             return json.loads(text)["row"]
 
-        cached_run.cache = self
         return cached_run
 
     def _write(self, path, text):
@@ -305,10 +304,6 @@ def _readable(value):
 # Progress bars
 
 
-_quiet_depth = 0
-_original_init = None
-
-
 @contextmanager
 def quiet_progress():
     """Silence every tqdm progress bar created inside the `with` block.
@@ -323,23 +318,17 @@ def quiet_progress():
     It works for any bar made with tqdm (tqdm.auto, tqdm.notebook, tqdm.std), whatever name
     the code that makes it uses, by setting disable=True for bars created in the block.
     """
-    global _quiet_depth, _original_init
-    if _quiet_depth == 0:
-        _original_init = tqdm.std.tqdm.__dict__["__init__"]
-        original = _original_init
+    saved = vars(tqdm.std.tqdm)["__init__"]  # a partialmethod in recent tqdm: put back as is
+    original = tqdm.std.tqdm.__init__
 
-        def silent_init(self, *args, **kwargs):
-            kwargs["disable"] = True
-            return original.__get__(self, type(self))(*args, **kwargs)
+    def silent_init(self, *args, **kwargs):
+        original(self, *args, **{**kwargs, "disable": True})
 
-        tqdm.std.tqdm.__init__ = silent_init
-    _quiet_depth += 1
+    tqdm.std.tqdm.__init__ = silent_init
     try:
         yield
-    finally:
-        _quiet_depth -= 1
-        if _quiet_depth == 0:
-            tqdm.std.tqdm.__init__ = _original_init
+    finally:  # blocks nest: each puts back what it found
+        tqdm.std.tqdm.__init__ = saved
 
 
 # ----------------------------------------------------------------------------------------------
@@ -365,7 +354,7 @@ def _label(value):
 
 
 def plot_study(summary, metrics=("train_loss", "val_loss"), *, study=None, baseline=None,
-               logy=(), axes=None, ncols=4, title=None):
+               logy=(), ncols=4, title=None):
     """Draw a study: one panel per factor, the mean of each metric over the seeds, ± one
     standard deviation as error bars, and (optionally) every single run as a dot.
 
@@ -382,7 +371,7 @@ def plot_study(summary, metrics=("train_loss", "val_loss"), *, study=None, basel
       with a grey band behind it.
     - logy: factors whose panels get a logarithmic vertical axis (for metrics that span
       decades; the values must be positive).
-    - axes: optional sequence of Axes, one per factor; ncols: panels per row otherwise.
+    - ncols: panels per row.
     - title: optional title of the figure.
 
     Returns:
@@ -395,16 +384,14 @@ def plot_study(summary, metrics=("train_loss", "val_loss"), *, study=None, basel
                 raise ValueError(f"the summary has no column {metric + part!r}; its columns "
                                  f"are {list(summary.columns)}")
     factors = list(dict.fromkeys(summary["factor"]))
-    if axes is None:
-        ncols = min(ncols, len(factors))
-        nrows = -(-len(factors) // ncols)
-        fig, grid = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.9 * nrows),
-                                 squeeze=False)
-        for ax in grid.flat[len(factors):]:
-            ax.set_visible(False)
-        axes = list(grid.flat[:len(factors)])
-        if title:
-            fig.suptitle(title)
+    ncols = min(ncols, len(factors))
+    nrows = -(-len(factors) // ncols)
+    fig, grid = plt.subplots(nrows, ncols, figsize=(3.6 * ncols, 2.9 * nrows), squeeze=False)
+    for ax in grid.flat[len(factors):]:
+        ax.set_visible(False)
+    axes = list(grid.flat[:len(factors)])
+    if title:
+        fig.suptitle(title)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for ax, factor in zip(axes, factors):
         rows = summary[summary["factor"] == factor]

@@ -1,8 +1,6 @@
 import json
 import linecache
-import os
 
-os.environ.setdefault("MPLBACKEND", "Agg")
 import numpy as np
 import pandas as pd
 import pytest
