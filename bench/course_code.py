@@ -5,6 +5,7 @@ Nothing here is rewritten for speed: the benchmarks time the code students read.
 """
 
 import functools
+import time
 
 import nbformat
 
@@ -39,6 +40,23 @@ def mnist_model(sizes=(784, 256, 10), seed=0):
     """The 04 recipe's float32 MLP, its first layer an InputLinear:
     skip_input_gradient(to_float32(build_mlp(sizes, "relu", rng=seed)))."""
     return mlp().skip_input_gradient(mlp().to_float32(mlp().build_mlp(list(sizes), "relu", rng=seed)))
+
+
+def course_epoch(model, X, y, order, batch_size, lr):
+    """SGD over the examples in `order` with the course's layers, in minibatches: the inner
+    loop of the 04 master's `train`.
+
+    X: (N, D) float32; y: (N,) int labels; order: (M,) indices into X, M <= N.
+    Returns: seconds.
+    """
+    loss, optimizer = layers().CrossEntropyLoss(), layers().SGD(model, lr)
+    started = time.perf_counter()
+    for start in range(0, len(order), batch_size):
+        batch = order[start:start + batch_size]
+        loss.forward(model.forward(X[batch]), y[batch])
+        model.backward(loss.backward())
+        optimizer.step()
+    return time.perf_counter() - started
 
 
 def n_params(sizes):

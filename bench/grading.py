@@ -9,6 +9,7 @@ and `bench.judge_timer` for the phases inside one judge process (the journals ho
 
 import functools
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -117,9 +118,10 @@ def judge_phases(notebook, assignment, scratch):
                "--cell-timeout", "60", "--call-timeout", "10", "--notebook-timeout", "600",
                "--hide", str(scratch)]
     started = time.perf_counter()
-    subprocess.run(command, cwd=REPO, env={**__import__("os").environ, "MPLBACKEND": "Agg",
-                                           "BACKPROPLAB_TEST_SEED": "0"},
-                   stdout=subprocess.DEVNULL, stderr=open(log, "ab"), check=False)
+    with open(log, "ab") as errors:
+        subprocess.run(command, cwd=REPO, env={**os.environ, "MPLBACKEND": "Agg",
+                                               "BACKPROPLAB_TEST_SEED": "0"},
+                       stdout=subprocess.DEVNULL, stderr=errors, check=False)
     wall = time.perf_counter() - started
     phases = json.loads(times_file.read_text()) if times_file.exists() else {}
     phases["process wall"] = wall
@@ -139,9 +141,6 @@ def import_costs(module="autograder.boundary.judge", names=("nbformat", "jsonsch
         if len(parts) == 3 and parts[1].isdigit() and parts[2] in (module, *names):
             costs.setdefault(parts[2], int(parts[1]) / 1e6)
     return costs
-
-
-CODE = "student's code"
 
 
 def split(b):
@@ -169,7 +168,7 @@ def _score(results):
 
 
 def run(quick=False):
-    """Run benchmark 3; returns (markdown section, raw data)."""
+    """Run benchmark 3; returns (markdown section, rows of the targets table)."""
     students = 1 if quick else 2
     with tempfile.TemporaryDirectory(prefix="bench-grading-") as scratch:
         scratch = Path(scratch)
@@ -189,11 +188,7 @@ def run(quick=False):
             box.mkdir()
             breakdown[assignment] = judge_phases(notebook, assignment, box)
     imports = import_costs()
-    markdown, targets = _markdown(runs, breakdown, assignments, unbuilt, students, imports)
-    return markdown, {"targets": targets,
-        "walls": {f"{e}-{w}": r[0] for (e, w), r in runs.items()},
-        "phases": {f"{e}-{w}": dict(r[1].total) for (e, w), r in runs.items()},
-        "breakdown": breakdown}
+    return _markdown(runs, breakdown, assignments, unbuilt, students, imports)
 
 
 def _markdown(runs, breakdown, assignments, unbuilt, students, imports):
@@ -221,7 +216,6 @@ def _markdown(runs, breakdown, assignments, unbuilt, students, imports):
                         *(f"{v:.1f}" for v in p.values()), f"{b.get('process wall', 0.0):.1f}"])
 
     wall1, phases1_total = runs[("boundary", 1)][0], runs[("boundary", 1)][1].total
-    judged = phases1_total.get("judge process (boundary)", 0.0)
     overhead_rows = [[phase, f"{seconds:.1f} s", f"{seconds / wall1:.0%}"]
                      for phase, seconds in sorted(phases1_total.items(), key=lambda kv: -kv[1])]
     rest = wall1 - sum(phases1_total.values())
@@ -236,7 +230,7 @@ def _markdown(runs, breakdown, assignments, unbuilt, students, imports):
                 verdict(CLASS * per_student_2 / 3600, 2.5)]]
 
     # beyond one machine: students per hour from the measured per-student wall time
-    cores = len(__import__("os").sched_getaffinity(0))
+    cores = len(os.sched_getaffinity(0))
     per_hour_machine = 3600 / per_student_2
     per_hour_core = per_hour_machine / cores
     core_seconds = per_student_2 * cores
@@ -277,14 +271,10 @@ def _markdown(runs, breakdown, assignments, unbuilt, students, imports):
                   "judge_timer wall"], nb_rows), "",
            "Slowest hidden-test cells (judge_timer run; each crosses the boundary for every "
            "call into the student's code): "
-           + "; ".join(f"{a}: " + ", ".join(f"{cell} {sec:.1f} s" for cell, sec in sorted(
-               breakdown[a].get("per test cell", {}).items(), key=lambda kv: -kv[1])[:3])
-               for a in assignments if breakdown.get(a, {}).get("per test cell")) + ".", "",
+           + _slowest(breakdown, assignments, "per test cell"), "",
            "Slowest cells of the student's notebook in the student process (program index: "
            "label): "
-           + "; ".join(f"{a}: " + ", ".join(f"{cell} {sec:.1f} s" for cell, sec in sorted(
-               breakdown[a].get("per student cell", {}).items(), key=lambda kv: -kv[1])[:3])
-               for a in assignments if breakdown.get(a, {}).get("per student cell")) + ".", "",
+           + _slowest(breakdown, assignments, "per student cell"), "",
            f"The grader's own phases, boundary engine, workers 1 (wall {wall1:.1f} s; the "
            "judge processes are the grading proper, the rest is nbgrader and reporting):", "",
            table(["phase", "seconds", "share of wall"], overhead_rows), "",
@@ -315,6 +305,14 @@ def _markdown(runs, breakdown, assignments, unbuilt, students, imports):
     return "\n".join(md), targets
 
 
+def _slowest(breakdown, assignments, key):
+    """The three slowest cells of each notebook in breakdown[assignment][key], as text."""
+    return "; ".join(
+        f"{a}: " + ", ".join(f"{cell} {sec:.1f} s" for cell, sec in
+                             sorted(breakdown[a][key].items(), key=lambda kv: -kv[1])[:3])
+        for a in assignments if breakdown.get(a, {}).get(key)) + "."
+
+
 def _gap(per_student, breakdown, assignments):
     """Where one student's grading time goes, summed over the notebooks (judge_timer runs),
     and what it would take to reach the target."""
@@ -332,10 +330,10 @@ def _gap(per_student, breakdown, assignments):
              "and the heaviest notebooks dominate: "
              + ", ".join(f"{a} {s:.0f} s" for s, a in heavy[:2]) + "."]
     p04 = split(breakdown.get("04_mlp", {}))
-    verdict = "meets" if per_student <= 30 else "misses"
+    meets = "meets" if per_student <= TARGET_STUDENT else "misses"
     lines.append(
-        f"Measured now: {per_student:.0f} s per student with 2 workers, which {verdict} the "
-        "30 s target. Further cuts, largest first: (1) the fixed cost: each judge process "
+        f"Measured now: {per_student:.0f} s per student with 2 workers, which {meets} the "
+        f"{TARGET_STUDENT:.0f} s target. Further cuts, largest first: (1) the fixed cost: each judge process "
         f"spends {total['python + imports'] / max(len(assignments), 1):.1f} s on Python "
         "start-up and imports, and its sandboxed student process "
         f"{total['student start-up'] / max(len(assignments), 1):.1f} s starting; one judge "

@@ -40,10 +40,9 @@ def summarize(values):
     return Summary(tuple(float(v) for v in values))
 
 
-def verdict(value, target, *, lower_is_better=True):
-    """'met' or 'not met' for a measured value against a target."""
-    ok = value <= target if lower_is_better else value >= target
-    return "**met**" if ok else "**not met**"
+def verdict(value, target):
+    """'met' or 'not met' for a measured value against a target it must not exceed."""
+    return "**met**" if value <= target else "**not met**"
 
 
 def table(headers, rows):

@@ -18,7 +18,7 @@ import numpy as np
 from tqdm import tqdm
 
 from bench import machine
-from bench.course_code import epoch_flops, layers, mnist_model
+from bench.course_code import course_epoch, epoch_flops, layers, mnist_model
 from bench.results import summarize, table
 
 N = 60_000  # examples per epoch
@@ -34,17 +34,10 @@ def epoch_seconds(X, y, width, batch, budget, rng):
     X: (60000, 784) float32, y: (60000,) labels. Returns: seconds for N examples.
     """
     model = mnist_model((784, width, 10))
-    loss, optimizer = layers().CrossEntropyLoss(), layers().SGD(model, 0.01)
     examples = min(N, max(budget, 20 * batch))
     order = rng.permutation(N)[:examples]
-    loss.forward(model.forward(X[order[:batch]]), y[order[:batch]])  # warm-up
-    started = time.perf_counter()
-    for start in range(0, examples, batch):
-        index = order[start:start + batch]
-        loss.forward(model.forward(X[index]), y[index])
-        model.backward(loss.backward())
-        optimizer.step()
-    return (time.perf_counter() - started) * N / examples
+    layers().CrossEntropyLoss().forward(model.forward(X[order[:batch]]), y[order[:batch]])  # warm-up
+    return course_epoch(model, X, y, order, batch, lr=0.01) * N / examples
 
 
 def sweep(repeats, budget, threads):
@@ -62,7 +55,7 @@ def sweep(repeats, budget, threads):
     peaks = []
     points = [("w", w) for w in WIDTHS] + [("b", b) for b in BATCHES]
     for _ in tqdm(range(repeats), desc="scaling", unit="rep"):
-        peaks.append(machine.gemm_peak(repeats=3)[0])
+        peaks.append(machine.gemm_peak(repeats=3))
         for kind, value in points:  # each repetition visits every point: load hits all alike
             if kind == "w":
                 widths[value].append(epoch_seconds(X, y, value, 128, budget, rng))
@@ -138,7 +131,7 @@ def weight_gradient_seconds(batch, width=256, calls=2000, rng=0):
 
 
 def run(quick=False):
-    """Run benchmark 4; returns (markdown section, raw data)."""
+    """Run benchmark 4; returns (markdown section, rows of the targets table: none)."""
     # One OpenBLAS thread, the 04 notebook's own setting (its setup cell): this figure is
     # for students, and on a machine whose cores are busy two OpenBLAS threads waiting for
     # each other made the small per-step products several times slower and erratic in our
@@ -148,7 +141,7 @@ def run(quick=False):
     repeats, budget = (1, 2048) if quick else (5, 8192)
     widths, batches, peak = sweep(repeats, budget, threads)
     overhead = per_step_overhead(batches, peak)
-    path = plot(widths, batches, peak, overhead)
+    plot(widths, batches, peak, overhead)
     outer, pair = weight_gradient_seconds(1), weight_gradient_seconds(2)
     rows = []
     for label, data, fixed in (("H", widths, 128), ("B", batches, 256)):
@@ -169,7 +162,7 @@ def run(quick=False):
           f"{peak / 1e9:.0f} GFLOP/s (the GEMM peak in this run), F = 2·N·(3·(784·H + 10·H) − "
           "784·H): the forward products, the weight gradients and dx of every layer but the "
           "first, an `InputLinear` whose dx nobody needs.", "",
-          f"![scaling](scaling.png)", "",
+          "![scaling](scaling.png)", "",
           table(["point", "measured s/epoch", "FLOP term s", "overhead term s", "model s",
                  "measured / model", "dominant term (model)"], rows), "",
           "Reading it: below a batch of about "
@@ -182,9 +175,7 @@ def run(quick=False):
           f"product, (784, 1) @ (1, 256), and NumPy's matmul took {outer * 1e6:.0f} µs per call "
           f"for it in this run, against {pair * 1e6:.0f} µs for twice the work at B = 2: "
           f"{outer * N:.1f} s of the B = 1 epoch in that one product."]
-    return "\n".join(md), {"widths": widths, "batches": batches, "peak": peak,
-                           "overhead": overhead, "figure": str(path),
-                           "weight gradient seconds": {1: outer, 2: pair}}
+    return "\n".join(md), []
 
 
 def _crossover(peak, overhead, width=256):

@@ -7,13 +7,14 @@ and see the same batches in the same order. In each repetition the peers run one
 other, so background load hits them alike; the ratios are taken per repetition.
 """
 
+import os
 import time
 
 import numpy as np
 from tqdm import tqdm
 
 from bench import machine
-from bench.course_code import epoch_flops, layers, mlp, mnist_model, n_params
+from bench.course_code import course_epoch, epoch_flops, layers, mlp, mnist_model, n_params
 from bench.results import summarize, table, verdict
 from backproplab.data import load_mnist
 from backproplab.evaluation import stratified_split
@@ -22,22 +23,6 @@ SIZES = (784, 256, 10)
 BATCH, LR = 128, 0.5
 TARGET_TORCH, TARGET_BOUND, TARGET_SECONDS, TARGET_ACCURACY = 0.9, 1.5, 30.0, 0.98
 TARGET_LOAD = 2.0  # seconds for load_mnist()
-
-
-def course_epoch(model, X, y, order, batch_size=BATCH, lr=LR):
-    """One SGD epoch with the course's layers, the inner loop of the 04 master's `train`.
-
-    X: (N, 784) float32; y: (N,) int labels; order: (N,) permutation of the examples.
-    Returns: seconds.
-    """
-    loss, optimizer = layers().CrossEntropyLoss(), layers().SGD(model, lr)
-    started = time.perf_counter()
-    for start in range(0, len(X), batch_size):
-        batch = order[start:start + batch_size]
-        loss.forward(model.forward(X[batch]), y[batch])
-        model.backward(loss.backward())
-        optimizer.step()
-    return time.perf_counter() - started
 
 
 def course_epoch_parts(model, X, y, order, batch_size=BATCH, lr=LR):
@@ -77,13 +62,13 @@ def gemm_only_epoch(model, X, order, batch_size=BATCH):
     """
     W1, W2 = model.layers[0].params["W"], model.layers[2].params["W"]
     x = X[order[:batch_size]]
-    h = x @ W1
+    h = x @ W1  # warm-up
     dy = np.ones((batch_size, W2.shape[1]), dtype=np.float32)
     steps = -(-len(X) // batch_size)
     started = time.perf_counter()
     for _ in range(steps):
         h = x @ W1
-        y = h @ W2
+        h @ W2
         dh = dy @ W2.T
         h.T @ dy
         x.T @ dh
@@ -183,10 +168,10 @@ def epoch_benchmark(repeats, threads):
     dtypes = float32_report(mnist_model(), X, y)
     for _ in tqdm(range(repeats), desc="training: epochs", unit="rep"):
         order = rng.permutation(len(X))
-        peak, _ = machine.gemm_peak(repeats=3)
+        peak = machine.gemm_peak(repeats=3)
         times["peak"].append(peak)
         model = mnist_model()
-        times["course"].append(course_epoch(model, X, y, order))
+        times["course"].append(course_epoch(model, X, y, order, BATCH, LR))
         times["evaluation"].append(evaluation_seconds(model, X, y))
         if torch is not None:
             times["torch"].append(torch_epoch(torch_model(mnist_model()), Xt, yt,
@@ -196,8 +181,8 @@ def epoch_benchmark(repeats, threads):
         # machine threads that wait for each other can cost more than they bring: time both
         # peers with one thread each too
         machine.set_blas_threads(1)
-        times["peak_1thread"].append(machine.gemm_peak(repeats=3)[0])
-        times["course_1thread"].append(course_epoch(mnist_model(), X, y, order))
+        times["peak_1thread"].append(machine.gemm_peak(repeats=3))
+        times["course_1thread"].append(course_epoch(mnist_model(), X, y, order, BATCH, LR))
         times["gemm_only_1thread"].append(gemm_only_epoch(mnist_model(), X, order))
         if torch is not None:
             torch.set_num_threads(1)
@@ -243,8 +228,8 @@ def time_to_accuracy(max_epochs, threads):
 
 
 def run(quick=False):
-    """Run benchmark 1; returns (markdown section, raw data dict)."""
-    threads = len(__import__("os").sched_getaffinity(0))
+    """Run benchmark 1; returns (markdown section, rows of the targets table)."""
+    threads = len(os.sched_getaffinity(0))
     repeats = 2 if quick else 5
     times, dtypes, parts = epoch_benchmark(repeats, threads)
     params = n_params(SIZES)
@@ -258,34 +243,28 @@ def run(quick=False):
     ratio_bound = summarize([c / b for c, b in zip(times["course"], bounds)])
     rows.append(["course layers (03/04 masters), NumPy, "
                  f"{threads} BLAS threads", course.fmt(2, " s"), course.n, "1"])
-    rows.append(["course layers, 1 BLAS thread (the 04 notebook's setting)",
-                 summarize(times["course_1thread"]).fmt(2, " s"), repeats,
-                 summarize([a / c for a, c in zip(times["course_1thread"], times["course"])]).fmt(2)])
+    def row(what, seconds, digits=2):
+        # seconds per epoch, one per repetition, and their ratio to the course epoch
+        return [what, summarize(seconds).fmt(digits, " s"), len(seconds),
+                summarize([s / c for s, c in zip(seconds, times["course"])]).fmt(digits)]
+
+    rows.append(row("course layers, 1 BLAS thread (the 04 notebook's setting)",
+                    times["course_1thread"]))
     if has_torch:
-        rows.append([f"PyTorch {__import__('torch').__version__} CPU, {threads} threads",
-                     summarize(times["torch"]).fmt(2, " s"), repeats,
-                     summarize([t / c for c, t in zip(times["course"], times["torch"])]).fmt(2)])
-        rows.append(["PyTorch CPU, 1 thread",
-                     summarize(times["torch_1thread"]).fmt(2, " s"), repeats,
-                     summarize([t / c for c, t in zip(times["course"], times["torch_1thread"])]).fmt(2)])
-    rows.append([f"the step's 5 matrix products alone (NumPy, batch 128 shapes), {threads} threads",
-                 summarize(times["gemm_only"]).fmt(2, " s"), repeats,
-                 summarize([g / c for c, g in zip(times["course"], times["gemm_only"])]).fmt(2)])
-    rows.append(["the step's 5 matrix products alone, 1 thread",
-                 summarize(times["gemm_only_1thread"]).fmt(2, " s"), repeats,
-                 summarize([g / c for c, g in zip(times["course"], times["gemm_only_1thread"])]).fmt(2)])
-    rows.append(["lower bound from the 1-thread GEMM peak",
-                 summarize([flops / p for p in times["peak_1thread"]]).fmt(3, " s"), repeats,
-                 summarize([flops / p / c for c, p in zip(times["course"], times["peak_1thread"])]).fmt(3)])
-    rows.append(["lower bound 6·P·N / GEMM peak", summarize(bounds).fmt(3, " s"), repeats,
-                 summarize([b / c for c, b in zip(times["course"], bounds)]).fmt(3)])
+        rows.append(row(f"PyTorch {__import__('torch').__version__} CPU, {threads} threads",
+                        times["torch"]))
+        rows.append(row("PyTorch CPU, 1 thread", times["torch_1thread"]))
+    rows.append(row(f"the step's 5 matrix products alone (NumPy, batch 128 shapes), {threads} threads",
+                    times["gemm_only"]))
+    rows.append(row("the step's 5 matrix products alone, 1 thread", times["gemm_only_1thread"]))
+    rows.append(row("lower bound from the 1-thread GEMM peak",
+                    [flops / p for p in times["peak_1thread"]], 3))
+    rows.append(row("lower bound 6·P·N / GEMM peak", bounds, 3))
     course_flops = epoch_flops(SIZES, examples)
-    rows.append([f"the course's own products ({course_flops / 1e9:.1f} GFLOP: no first-layer dx) / GEMM peak",
-                 summarize([course_flops / p for p in times["peak"]]).fmt(3, " s"), repeats,
-                 summarize([course_flops / p / c for c, p in zip(times["course"], times["peak"])]).fmt(3)])
-    rows.append(["04 `train` per-epoch history on the training set (2 forward passes over X)",
-                 summarize(times["evaluation"]).fmt(2, " s"), repeats,
-                 summarize([e / c for c, e in zip(times["course"], times["evaluation"])]).fmt(2)])
+    rows.append(row(f"the course's own products ({course_flops / 1e9:.1f} GFLOP: no first-layer dx) / GEMM peak",
+                    [course_flops / p for p in times["peak"]], 3))
+    rows.append(row("04 `train` per-epoch history on the training set (2 forward passes over X)",
+                    times["evaluation"]))
 
     peak = summarize([p / 1e9 for p in times["peak"]])
     targets = []
@@ -360,13 +339,11 @@ def run(quick=False):
            f"{total:.2f} s in all):", "",
            table(["part of each step", "seconds per epoch", "share"],
                  [[k, f"{v:.2f}", f"{v / total:.0%}"] for k, v in parts.items()])]
-    md += ["", _explanation(times, flops, params, examples, threads)]
-    data = {"targets": targets, "parts": parts, "times": times, "bounds": bounds, "reached": reached, "curves": curves,
-            "dtypes": dtypes}
-    return "\n".join(md), data
+    md += ["", _explanation(times, flops, examples, threads)]
+    return "\n".join(md), targets
 
 
-def _explanation(times, flops, params, examples, threads):
+def _explanation(times, flops, examples, threads):
     """The measured gaps to the targets, in words, from this run's numbers."""
     med = {key: summarize(values).median for key, values in times.items() if values}
     one = med["course_1thread"]
