@@ -15,15 +15,13 @@ def _release(args):
 
 
 def _grade(args):
-    from autograder.boundary.sandbox import warning
     from autograder.grade import Settings, grade
     from autograder.report import grade_table
 
     settings = Settings(engine=args.engine, timeout=args.timeout,
                         call_timeout=args.call_timeout,
-                        notebook_timeout=args.notebook_timeout or 0, replace=args.replace)
-    if settings.engine == "boundary" and warning():
-        print(warning(), file=sys.stderr)
+                        notebook_timeout=args.notebook_timeout or 0, replace=args.replace,
+                        sandbox=not args.unsafe_no_sandbox)
     results = grade(args.submissions, assignments=args.assignment, out=args.out,
                     settings=settings, workers=args.workers)
     print(grade_table(results))
@@ -97,6 +95,9 @@ def parser():
                        "kernel")
     grade.add_argument("--replace", action="store_true",
                        help="regrade submissions that changed since they were graded")
+    grade.add_argument("--unsafe-no-sandbox", action="store_true",
+                       help="grade even where no sandbox can be built: student code then runs "
+                       "as you, and can read and change your files (every status says so)")
     grade.set_defaults(run=_grade)
 
     demo = commands.add_parser("demo", help="grade a sample class built from the masters")

@@ -14,11 +14,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-import nbformat
 from tqdm import tqdm
 
-from autograder import judge, record, report
-from autograder.boundary import session
+from autograder import inbox, judge, record, report
+from autograder.boundary import sandbox, session
 from autograder.course import (DEFAULT_CALL_TIMEOUT, DEFAULT_TIMEOUT, SOURCE,
                                available_assignments, check_assignments, graded_cells,
                                nbgrader_config, run_nbgrader, write_nbgrader_config)
@@ -28,6 +27,8 @@ from autograder.record import CellResult, SubmissionResult
 
 
 ENGINES = ("boundary", "nbgrader")
+UNSAFE = ("UNSAFE: graded without a sandbox (--unsafe-no-sandbox); student code ran as the "
+          "grader's user and could read and change its files")
 
 
 class GradingError(ValueError):
@@ -44,6 +45,8 @@ class Settings:
       (boundary); notebook_timeout: seconds for one whole submission.
     - replace: regrade a submission that changed since it was graded (otherwise the recorded
       grade stays and the status says so).
+    - sandbox: run student code in the sandbox (boundary engine); False is
+      --unsafe-no-sandbox, and every status then says so.
     """
 
     engine: str = "boundary"
@@ -51,6 +54,7 @@ class Settings:
     call_timeout: int = DEFAULT_CALL_TIMEOUT
     notebook_timeout: int = 0
     replace: bool = False
+    sandbox: bool = True
 
     def __post_init__(self):
         if self.engine not in ENGINES:
@@ -79,6 +83,11 @@ def grade(submissions, *, assignments=None, out="grading", settings=Settings(), 
     submissions, out = Path(submissions), Path(out)
     students = _students(submissions)
     assignments = _assignments(submissions, students, assignments)
+    if settings.engine == "boundary" and settings.sandbox:
+        try:
+            sandbox.check()  # before anything is written
+        except sandbox.SandboxUnavailable as error:
+            raise GradingError(str(error)) from None
     course = _prepare_course(out / "course", assignments, settings.timeout)
     record.add_students(course, students)
     slots = queue.Queue()
@@ -104,7 +113,10 @@ def grade(submissions, *, assignments=None, out="grading", settings=Settings(), 
     report.write_cells_csv(out / "cells.csv", results)
     report.write_cells_json(out / "cells.json", results)
     descriptions = {i: m.description for i, m in catalog().items()}
-    (out / "summary.md").write_text(report.class_summary(results, descriptions))
+    summary = report.class_summary(results, descriptions)
+    if settings.engine == "boundary" and not settings.sandbox:
+        summary = f"> **{UNSAFE}.**\n\n{summary}"
+    (out / "summary.md").write_text(summary)
     return results
 
 
@@ -112,8 +124,9 @@ def _students(submissions):
     if not submissions.is_dir():
         raise GradingError(f"{submissions} is not a folder. Expected a folder of submissions "
                            "laid out as <student_id>/<assignment_id>/<assignment_id>.ipynb")
+    # a student folder that is a link is listed, so that its row can say it was refused
     students = sorted(p.name for p in submissions.iterdir()
-                      if p.is_dir() and not p.name.startswith("."))
+                      if (p.is_symlink() or p.is_dir()) and not p.name.startswith("."))
     if not students:
         raise GradingError(f"{submissions} holds no student folders. Expected "
                            "<student_id>/<assignment_id>/<assignment_id>.ipynb")
@@ -126,8 +139,8 @@ def _assignments(submissions, students, requested):
             return check_assignments(requested)
         except ValueError as error:
             raise GradingError(str(error)) from None
-    found = {p.name for student in students for p in (submissions / student).iterdir()
-             if p.is_dir()}
+    found = {p.name for student in students if not (submissions / student).is_symlink()
+             for p in (submissions / student).iterdir() if p.is_dir()}
     assignments = [a for a in available_assignments() if a in found]
     if not assignments:
         raise GradingError(f"no folder in {submissions}/<student_id>/ is named after an "
@@ -150,41 +163,14 @@ def _prepare_course(course, assignments, timeout):
     return course.resolve()
 
 
-def _find(submissions, student, assignment):
-    """The submitted notebook of a student, checked; return (path, problem, note).
-
-    problem is why it cannot be graded (None if it can); note says what was done about
-    a notebook saved under another name.
-    """
-    folder = submissions / student / assignment
-    if not folder.is_dir():
-        return None, "not submitted", ""
-    expected = f"{assignment}.ipynb"
-    notebooks = sorted(p.name for p in folder.glob("*.ipynb"))
-    if expected in notebooks:
-        name, note = expected, ""
-    elif len(notebooks) == 1:
-        name, note = notebooks[0], f"renamed notebook {notebooks[0]} graded as {expected}"
-    elif not notebooks:
-        return None, f"missing notebook: no {expected} in the submission", ""
-    else:
-        return None, f"missing notebook: no {expected}; found {', '.join(notebooks)}", ""
-    try:
-        nbformat.validate(nbformat.read(folder / name, as_version=4))
-    except Exception as error:  # any unreadable file gets the same verdict
-        summary = str(error).strip().splitlines()[0][:160] if str(error).strip() else ""
-        return None, f"invalid notebook: {type(error).__name__} {summary}".strip(), ""
-    return folder / name, None, note
-
-
-def _stage(path, course, student, assignment):
-    """Copy a submission into the course directory (nbgrader's submitted folder); return the
+def _stage(content, course, student, assignment):
+    """Write a submission into the course directory (nbgrader's submitted folder); return the
     copy's path."""
     target = course / "submitted" / student / assignment
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    shutil.copyfile(path, target / f"{assignment}.ipynb")
+    (target / f"{assignment}.ipynb").write_bytes(content)
     return target / f"{assignment}.ipynb"
 
 
@@ -197,10 +183,11 @@ def test_seed(student, assignment):
 
 def _grade_one(submissions, out, course, student, assignment, settings, slot):
     seed = test_seed(student, assignment)
-    path, problem, note = _find(submissions, student, assignment)
+    submission = inbox.read(submissions, student, assignment)
+    problem, note = submission.problem, submission.note
     outcomes, notes = {}, []
     if problem is None and settings.engine == "nbgrader":
-        _stage(path, course, student, assignment)
+        _stage(submission.content, course, student, assignment)
         execution = autograde(course, assignment, student, timeout=settings.timeout,
                               notebook_timeout=settings.notebook_timeout, seed=seed)
         problem = None if execution.ok else execution.reason
@@ -211,8 +198,9 @@ def _grade_one(submissions, out, course, student, assignment, settings, slot):
                 notes.append(f"timeout after {settings.timeout} s in {', '.join(timeouts)}")
             scores = record.scores(course, assignment, student)
     elif problem is None:
-        verdict, notes = _judge_behind_boundary(path, out, course, student, assignment,
-                                                settings, slot, seed)
+        verdict, notes = _judge_behind_boundary(submission.content, out, course, student, assignment,
+                                                settings, slot, seed,
+                                                hidden=[out, submissions.resolve()])
         outcomes = verdict.outcomes
         scores = record.record_autograded(course, assignment, student, verdict.points)
     if problem is not None:
@@ -220,6 +208,8 @@ def _grade_one(submissions, out, course, student, assignment, settings, slot):
         status = problem
     else:
         status = "; ".join(["graded", *filter(None, [note, *notes])])
+    if settings.engine == "boundary" and not settings.sandbox:
+        status += f"; {UNSAFE}"
 
     cells = []
     for cell, _ in graded_cells(assignment):
@@ -236,7 +226,8 @@ def _grade_one(submissions, out, course, student, assignment, settings, slot):
     return SubmissionResult(student, assignment, status, tuple(cells), seed)
 
 
-def _judge_behind_boundary(path, out, course, student, assignment, settings, slot, seed):
+def _judge_behind_boundary(content, out, course, student, assignment, settings, slot, seed,
+                           hidden):
     """Judge one submission with the boundary engine, or reuse what its journal recorded.
 
     Returns:
@@ -244,18 +235,18 @@ def _judge_behind_boundary(path, out, course, student, assignment, settings, slo
     """
     journal = out / "journal" / student / f"{assignment}.jsonl"
     previous = session.read_journal(journal)
-    current = session.digest(path)
+    current = hashlib.sha256(content).hexdigest()
     if previous and previous.complete and previous.digest == current:
         return previous, previous.notes
     if previous and previous.complete and not settings.replace:
         return previous, [*previous.notes, "resubmitted: the recorded grade is kept "
                           "(grade with --replace to grade the new submission)"]
-    staged = _stage(path, course, student, assignment)
+    staged = _stage(content, course, student, assignment)
     autograded = course / "autograded" / student / assignment
     autograded.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(staged, autograded / staged.name)  # where formgrader shows written answers
     verdict = session.run(staged, assignment, journal=journal,
                           log=out / "logs" / student / f"{assignment}.log", slot=slot, seed=seed,
                           cell_timeout=settings.timeout, call_timeout=settings.call_timeout,
-                          notebook_timeout=settings.notebook_timeout, hidden=[out])
+                          notebook_timeout=settings.notebook_timeout, hidden=hidden, isolate=settings.sandbox)
     return verdict, verdict.notes

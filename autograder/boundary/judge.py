@@ -126,14 +126,14 @@ class Judge:
     """Runs a master's fixtures and tests against one student process."""
 
     def __init__(self, assignment, submission, journal, *, log, slot, cell_timeout,
-                 call_timeout, notebook_timeout, hidden):
+                 call_timeout, notebook_timeout, hidden, isolate=True):
         self.assignment = assignment
         self.master = nbformat.read(master_path(assignment), as_version=4)
         self.program, self.marks = student_program(self.master, submission)
         self.journal = journal
         self.notebook_timeout = notebook_timeout
         self.cell_timeout = cell_timeout
-        self.box = sandbox.prepare(hidden)
+        self.box = sandbox.prepare(hidden, isolate)
         self.student = Student(self.box.command(slot), env=self.box.environment(),
                                cwd=self.box.cwd(), call_timeout=call_timeout, log=log)
         self.student.before_request = self._push_bindings
@@ -426,13 +426,15 @@ def main(argv=None):
     parser.add_argument("--call-timeout", type=int, default=10)
     parser.add_argument("--notebook-timeout", type=int, default=600)
     parser.add_argument("--hide", action="append", default=[])
+    parser.add_argument("--unsafe-no-sandbox", action="store_true")
     args = parser.parse_args(argv)
     os.environ.setdefault("MPLBACKEND", "Agg")
     submission = nbformat.read(args.notebook, as_version=4)
     with open(args.journal, "a") as journal, open(args.log, "ab") as log:
         judge = Judge(args.assignment, submission, journal, log=log, slot=args.slot,
                       cell_timeout=args.cell_timeout, call_timeout=args.call_timeout,
-                      notebook_timeout=args.notebook_timeout, hidden=args.hide)
+                      notebook_timeout=args.notebook_timeout, hidden=args.hide,
+                      isolate=not args.unsafe_no_sandbox)
         try:
             judge.run()
         finally:

@@ -210,9 +210,11 @@ class Student:
 
     def _exit_reason(self):
         code = self.process.wait()
-        if code < 0:
+        killed_by = -code if code < 0 else code - 128 if code > 128 else 0  # bwrap: 128 + n
+        if killed_by:
             return {9: "killed (a limit: memory, processes or time)",
-                    11: "crashed (segmentation fault)"}.get(-code, f"killed by signal {-code}")
+                    11: "crashed (segmentation fault)"}.get(killed_by,
+                                                            f"killed by signal {killed_by}")
         return f"exited with code {code}"
 
     # -- encoding ---------------------------------------------------------------------------
