@@ -4,14 +4,27 @@ Each hostile submission tries to beat the grader, break out of its sandbox or ta
 down. For each: the batch finishes within its limits, nothing outside the submission's working
 copy changes, the submission scores no more than its honest content earns, the reason is
 reported, and the honest students get the grades they get when graded alone.
+
+The class is graded twice, by `python -m autograder grade` as an instructor runs it: as the
+user running the tests, and (when that is root) as an unprivileged user, with the same
+assertions. The unprivileged run needs a Python that user can execute, with the requirements
+installed: $BACKPROPLAB_UNPRIVILEGED_PYTHON (.ci/run makes one). In CI it is never skipped.
 """
 
 import hashlib
+import html
 import json
+import os
 import re
+import shutil
 import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -19,11 +32,9 @@ import pytest
 from autograder import submissions
 from autograder.boundary import sandbox
 from autograder.course import REPO, master_path
-from autograder.grade import Settings, grade
+from autograder.grade import Settings
 from autograder.mistakes import catalog
-
-pytestmark = pytest.mark.skipif(not sandbox.isolation_available(),
-                                reason="needs the full sandbox (Linux, root, unshare)")
+from autograder.record import CellResult, SubmissionResult
 
 A = "03_vectorized_backprop"
 FULL = 36
@@ -33,7 +44,8 @@ STUDENTS = ("comparators", "helpers", "builtins", "frames", "gc", "transformer",
             "edited_tests", "deleted_tests", "duplicated_tests", "split_tests", "permissive_eq",
             "ndarray_subclass", "reads_secrets", "writes_outside", "socket", "infinite_loop",
             "swallows_alarm", "ignores_alarm", "memory_hog", "fork_bomb", "sys_exit", "os_exit",
-            "kills_itself", "huge_output", "invalid_json", "renamed", "warns")
+            "kills_itself", "huge_output", "invalid_json", "renamed", "warns", "walks_the_disk",
+            "snoops_proc", "links_the_master", "fifo")
 LOOKS_AWAY = ("__pycache__", ".git", ".pytest_cache", ".cache", "grading", ".venv", "bench")
 
 
@@ -321,10 +333,13 @@ while True:
 
 KILLS = """
 import ctypes
+ctypes.string_at(0)  # a segmentation fault
+"""
+
+KILLS_ITSELF = """
 import os
 import signal
-os.kill(os.getpid(), signal.SIGKILL)  # ignored: the student's process is its sandbox's init
-ctypes.string_at(0)  # a segmentation fault is not
+os.kill(os.getpid(), signal.SIGKILL)
 """
 
 EXIT_IN_BACKWARD = """
@@ -350,6 +365,72 @@ def forward(self, x):
     return _forward(self, x)
 
 Sigmoid.forward = forward
+"""
+
+
+WALK = r"""
+import os
+import time
+secrets, folders, markers, started = [], 0, 0, time.monotonic()
+# the places a machine keeps people's files first, the system's /usr last; 3 s in all
+tops = sorted((os.path.join("/", d) for d in os.listdir("/") if d not in ("proc", "sys")),
+              key=lambda top: top == "/usr")
+for root, dirs, files in (walk for top in tops for walk in os.walk(top)):
+    folders += 1
+    if time.monotonic() - started > 3:
+        break
+    for name in files:
+        path = os.path.join(root, name)
+        if not (name.endswith((".ipynb", ".py", ".jsonl")) or name == "gradebook.db"):
+            continue
+        try:
+            with open(path, "rb") as file:
+                text = file.read(100_000).decode("latin-1")
+            course = "backprop" in text and (name.endswith((".ipynb", ".db")) or "### BEGIN" in text)
+            if course or text.startswith('{"submission"'):
+                secrets.append(path + ": " + text)  # a master, a submission, a journal, grades
+        except OSError:
+            pass
+        try:
+            with open(path + ".marker", "w") as file:
+                file.write("a student was here")
+            markers += 1
+        except OSError:
+            pass
+print("\n".join(secrets))  # into the log
+_forward, _backward = Linear.forward, Linear.backward
+
+def forward(self, x):
+    raise RuntimeError(f"WALKED {folders} folders, {markers} markers; found "
+                       + (" ".join(secrets) or "nothing"))
+
+def backward(self, dout):
+    return " ".join(secrets) or _backward(self, dout)  # a string returned where dx belongs
+
+Linear.forward, Linear.backward = forward, backward
+"""
+
+SNOOP = r"""
+import os
+pids = sorted(p for p in os.listdir("/proc") if p.isdigit())
+seen = []
+for pid in pids:
+    for what in ("cmdline", "environ"):
+        try:
+            with open(f"/proc/{pid}/{what}", "rb") as file:
+                seen.append(file.read().decode("latin-1").replace("\0", " "))
+        except OSError:
+            pass
+    try:
+        seen += [os.readlink(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")]
+    except OSError:
+        pass
+_forward = Linear.forward
+
+def forward(self, x):
+    raise RuntimeError(f"PIDS {' '.join(pids)} SEEN {' | '.join(seen)}")
+
+Linear.forward = forward
 """
 
 
@@ -390,14 +471,16 @@ def tree_digest(*folders):
     return digest.hexdigest()
 
 
-def hostile_class(folder, out, canary, port):
-    """Write the class; return {student: (notebook or raw text, most points, reason regex)}."""
+def hostile_class(folder, out, canary, port, repo):
+    """Write the class; return {student: (notebook, raw text or a special file, most points,
+    reason regex)}. `repo` is the checkout the grader runs from."""
     gradebook = out / "course" / "gradebook.db"
     others = folder / "honest" / A / f"{A}.ipynb"
-    secrets = [str(gradebook), "../../gradebook.db", str(master_path(A)), str(others),
-               str(out / "course" / "source" / A / f"{A}.ipynb")]
-    targets = [str(master_path(A)), str(REPO / "source" / A / "planted.txt"), str(gradebook),
-               str(others), str(canary / "planted.txt"), "/tmp/planted.txt"]
+    master = repo / "source" / A / f"{A}.ipynb"
+    secrets = [str(gradebook), "../../gradebook.db", str(master_path(A)), str(master),
+               str(others), str(out / "course" / "source" / A / f"{A}.ipynb")]
+    targets = [str(master_path(A)), str(master), str(REPO / "source" / A / "planted.txt"),
+               str(gradebook), str(others), str(canary / "planted.txt"), "/tmp/planted.txt"]
     wrong = FULL - 1
     return {
         "comparators": (_notebook(extra=[COMPARATORS]), wrong, "graded"),
@@ -429,18 +512,41 @@ def hostile_class(folder, out, canary, port):
                      "SystemExit"),
         "os_exit": (_notebook(wrong=False, extra=[EXIT_IN_BACKWARD], after="sigmoid"), FULL - 2,
                     r"test_sigmoid_backward: error the student's process exited with code 3"),
-        "kills_itself": (_notebook(wrong=False, extra=[KILLS]), FULL,
-                         r"crashed \(segmentation fault\) in cell \d+; the notebook ran again"),
+        "kills_itself": (_notebook(wrong=False, extra=[KILLS, KILLS_ITSELF]), FULL,
+                         r"crashed \(segmentation fault\) in cell \d+; the notebook ran again.*"
+                         r"killed \(a limit: memory, processes or time\) in cell \d+; the "
+                         r"notebook ran again"),
         "huge_output": (_notebook(wrong=False, extra=[
             "for _ in range(10_000):\n    print('x' * 100_000)"]), FULL, "File too large"),
         "invalid_json": ("{ this is not a notebook", 0, "invalid notebook"),
         "renamed": (_notebook(), wrong, "renamed notebook"),
         "warns": (_notebook(wrong=False, extra=[WARNS], after="sigmoid"), FULL, "graded"),
+        "walks_the_disk": (_notebook(wrong=False, extra=[WALK]), FULL,
+                           r"WALKED \d+ folders, 0 markers; found nothing"),
+        "snoops_proc": (_notebook(wrong=False, extra=[SNOOP]), FULL, r"PIDS 1 2 SEEN "),
+        "links_the_master": (Special("link", master), 0,
+                             rf"refused: {A}.ipynb is a symbolic link"),
+        "fifo": (Special("fifo"), 0, rf"refused: {A}.ipynb is a FIFO"),
     }
 
 
+@dataclass(frozen=True)
+class Special:
+    """A submission that is not a notebook file: a link to `target`, or a FIFO."""
+
+    kind: str
+    target: Path = None
+
+
 def _write(folder, student, content):
-    if isinstance(content, str):
+    if isinstance(content, Special):
+        path = folder / student / A / f"{A}.ipynb"
+        path.parent.mkdir(parents=True)
+        if content.kind == "link":
+            path.symlink_to(content.target)
+        else:
+            os.mkfifo(path)
+    elif isinstance(content, str):
         path = folder / student / A / f"{A}.ipynb"
         path.parent.mkdir(parents=True)
         path.write_text(content)
@@ -456,32 +562,117 @@ def _honest(folder):
     submissions.write(catalog()[WRONG].apply(), folder, "wrong", A)
 
 
-@pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    root = tmp_path_factory.mktemp("hostile")
-    alone = root / "alone"
-    _honest(alone)
-    baseline = {r.student: r for r in grade(alone, out=root / "alone-out", settings=SETTINGS,
-                                            quiet=True)}
-    folder, out, canary = root / "class", root / "grading", root / "canary"
-    canary.mkdir()
-    _honest(folder)
-    listener = Listener()
-    cases = hostile_class(folder, out, canary, listener.port)
-    assert tuple(cases) == STUDENTS
-    for student, (content, _, _) in cases.items():
-        _write(folder, student, content)
-    guarded = (REPO, folder, canary)
-    before = tree_digest(*guarded)
-    started = time.perf_counter()
+class Runner:
+    """Runs `python -m autograder grade` as the test's own user, or as an unprivileged one."""
+
+    UID = 62000  # the unprivileged user: no account, no home, no groups
+
+    def __init__(self, kind, world):
+        self.kind, self.world = kind, world
+        self.repo, self.python, self.prefix = REPO, sys.executable, []
+        if kind == "unprivileged-user":
+            self._drop_privileges()
+
+    def _drop_privileges(self):
+        if os.geteuid() != 0:
+            pytest.skip("the tests already run as a normal user: the other run is this one")
+        python = os.environ.get("BACKPROPLAB_UNPRIVILEGED_PYTHON")
+        if not python:
+            message = ("set BACKPROPLAB_UNPRIVILEGED_PYTHON to a Python with the requirements "
+                       "that an unprivileged user can run (see .ci/run)")
+            if os.environ.get("CI"):
+                pytest.fail(message)
+            pytest.skip(message)
+        self.python, self.repo = python, self.world / "repo"
+        for part in ("autograder", "backproplab", "source", "data"):
+            shutil.copytree(REPO / part, self.repo / part,
+                            ignore=shutil.ignore_patterns("__pycache__"))
+        home = self.world / "home"
+        home.mkdir()
+        os.chown(home, self.UID, self.UID)
+        self.prefix = ["setpriv", f"--reuid={self.UID}", f"--regid={self.UID}", "--clear-groups",
+                       "env", "-i", f"HOME={home}", "USER=grader", "LOGNAME=grader",
+                       "PATH=/usr/bin:/bin", f"PYTHONPATH={self.repo}"]
+
+    def grade(self, folder, out, workers):
+        out.mkdir(parents=True)
+        if self.prefix:
+            os.chown(out, self.UID, self.UID)
+        command = [*self.prefix, self.python, "-m", "autograder", "grade", str(folder),
+                   "--out", str(out), "--timeout", str(SETTINGS.timeout), "--call-timeout",
+                   str(SETTINGS.call_timeout), "--notebook-timeout",
+                   str(SETTINGS.notebook_timeout), "--workers", str(workers)]
+        run = subprocess.run(command, capture_output=True, text=True, cwd=self.world,
+                             env=None if self.prefix else {**os.environ, "MPLBACKEND": "Agg"})
+        assert run.returncode == 0, run.stderr[-3000:]
+        return {r.student: r for r in results(out)}
+
+
+def results(out):
+    """The SubmissionResults that a grading folder's cells.json records."""
+    return [SubmissionResult(r["student"], r["assignment"], r["status"],
+                             tuple(CellResult(c["cell"], c["points"], c["max_points"], c["status"],
+                                              c["message"],
+                                              tuple((m["id"], m["diagnosis"]) for m in c["mistakes"]))
+                                   for c in r["cells"]), r["test_seed"])
+            for r in json.loads((out / "cells.json").read_text())]
+
+
+def _planted(world, name, under):
+    """A folder beside the class where a real machine keeps other people's files (another
+    user's home, an nbgrader exchange): `under` when the tests may write there."""
     try:
-        results = {r.student: r for r in grade(folder, out=out, settings=SETTINGS, workers=2,
-                                               quiet=True)}
+        return Path(tempfile.mkdtemp(prefix=f"backproplab-{name}-", dir=under))
+    except OSError:
+        return Path(tempfile.mkdtemp(prefix=f"{name}-", dir=world))
+
+
+def plant(world):
+    """Another copy of the course in another user's home and an exchange with another
+    student's submission; return their folders."""
+    home = _planted(world, "other-home", "/home")
+    shutil.copytree(REPO / "source", home / "course" / "source")
+    exchange = _planted(world, "exchange", "/srv")
+    inbound = exchange / "course" / "inbound" / "someone+03_vectorized_backprop+2026-12-01"
+    inbound.mkdir(parents=True)
+    nbformat.write(submissions.solved(A), inbound / f"{A}.ipynb")
+    for folder in (home, exchange):
+        os.chmod(folder, 0o755)
+    return home, exchange
+
+
+@pytest.fixture(scope="module", params=("current-user", "unprivileged-user"))
+def graded(request):
+    world = Path(tempfile.mkdtemp(prefix="backproplab-hostile-"))
+    os.chmod(world, 0o755)
+    planted = ()
+    try:
+        runner = Runner(request.param, world)
+        alone = world / "alone"
+        _honest(alone)
+        baseline = runner.grade(alone, world / "alone-out", workers=1)
+        folder, out, canary = world / "class", world / "grading", world / "canary"
+        canary.mkdir()
+        planted = plant(world)
+        _honest(folder)
+        listener = Listener()
+        cases = hostile_class(folder, out, canary, listener.port, runner.repo)
+        assert tuple(cases) == STUDENTS
+        for student, (content, _, _) in cases.items():
+            _write(folder, student, content)
+        guarded = (REPO, runner.repo, folder, canary, *planted)
+        before = tree_digest(*guarded)
+        started = time.perf_counter()
+        try:
+            graded = runner.grade(folder, out, workers=2)
+        finally:
+            listener.close()
+        yield {"results": graded, "baseline": baseline, "cases": cases, "out": out,
+               "seconds": time.perf_counter() - started, "changed": tree_digest(*guarded) != before,
+               "connections": listener.connections, "canary": canary}
     finally:
-        listener.close()
-    return {"results": results, "baseline": baseline, "cases": cases, "out": out,
-            "seconds": time.perf_counter() - started, "changed": tree_digest(*guarded) != before,
-            "connections": listener.connections, "canary": canary}
+        for folder in (world, *planted):
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.mark.parametrize("student", STUDENTS)
@@ -526,14 +717,41 @@ def test_nothing_outside_the_sandbox_changed(graded):
     assert graded["connections"] == 0
 
 
+def test_no_student_process_outlives_the_batch(graded):
+    left = subprocess.run(["pgrep", "-f", "student.main()"], capture_output=True, text=True)
+    assert not left.stdout.split(), "student processes still run after grading"
+
+
+def test_the_sandbox_shows_no_other_process(graded):
+    """/proc holds the student's process and bubblewrap's init alone: no command line,
+    environment or open file of the grader's."""
+    message = " ".join(c.message for c in graded["results"]["snoops_proc"].cells)
+    assert re.search(r"PIDS 1 2 SEEN ", message), message
+    assert "autograder.boundary.judge" not in message and "BACKPROPLAB_TEST_SEED" not in message
+
+
+def _hidden_lines(master):
+    """The lines of a master's hidden tests that are long enough to be telling."""
+    lines, hidden = [], False
+    for cell in _test_cells(master):
+        for line in cell.source.splitlines():
+            marker = line.strip()
+            hidden = {"### BEGIN HIDDEN TESTS": True, "### END HIDDEN TESTS": False}.get(marker, hidden)
+            if hidden and len(marker) > 40:
+                lines.append(marker)
+    return lines
+
+
 def test_no_secret_reaches_the_feedback(graded):
-    master = nbformat.read(master_path(A), as_version=4)
-    hidden = [line.strip() for cell in _test_cells(master)
-              for line in cell.source.split("### BEGIN HIDDEN TESTS")[-1].splitlines()
-              if len(line.strip()) > 40]
-    assert hidden
-    shown = "\n".join(p.read_text() for p in (graded["out"] / "feedback").rglob("*.html"))
-    shown += (graded["out"] / "cells.csv").read_text()
+    """Nothing a hostile submission read, printed, raised or returned shows a hidden test or
+    the gradebook in what students and instructors read: feedback, cells.csv and cells.json,
+    summary.md."""
+    hidden = _hidden_lines(nbformat.read(master_path(A), as_version=4))
+    assert len(hidden) > 20
+    out = graded["out"]
+    shown = "\n".join(html.unescape(p.read_text()) for p in (out / "feedback").rglob("*.html"))
+    shown += "\n".join((out / name).read_text() for name in ("cells.csv", "summary.md"))
+    shown += "\n".join(c.message for r in graded["results"].values() for c in r.cells)
     assert "SQLite format" not in shown and "BEGIN HIDDEN TESTS" not in shown
     assert not [line for line in hidden if line in shown]
 
