@@ -1,7 +1,6 @@
 """The grade command on a class where every kind of broken submission shows up once."""
 
 import csv
-import json
 
 import pytest
 
