@@ -14,9 +14,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import psutil
 
 from autograder.course import NbgraderError, nbgrader_config, run_nbgrader
+from autograder.processes import kill_tree
 
 
 @dataclass(frozen=True)
@@ -49,21 +49,12 @@ def autograde(course, assignment, student, *, timeout, notebook_timeout, seed):
     try:
         stdout, stderr = process.communicate(timeout=notebook_timeout)
     except subprocess.TimeoutExpired:
-        _kill_tree(process.pid)
+        kill_tree(process.pid)
         process.communicate()
         return Execution(False, f"timeout: grading took longer than {notebook_timeout} s")
     if process.returncode != 0:
         return Execution(False, _failure_reason(stdout, stderr, process.returncode))
     return Execution(True)
-
-
-def _kill_tree(pid):
-    parent = psutil.Process(pid)
-    for process in [*parent.children(recursive=True), parent]:
-        try:
-            process.kill()
-        except psutil.NoSuchProcess:
-            pass
 
 
 def _failure_reason(stdout, stderr, returncode):

@@ -7,7 +7,6 @@ that trained it: reopening a notebook redraws its figures without training again
 to any function or class the run uses gives new keys, so old results are never shown as new.
 """
 
-import dis
 import hashlib
 import inspect
 import json
@@ -22,6 +21,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import tqdm.std
+
+from backproplab.codenames import global_names
 
 __all__ = ["COLUMNS", "METRICS", "RunCache", "fingerprint", "quiet_progress", "plot_study",
            "plot_curves", "mean_pm_std"]
@@ -58,18 +59,6 @@ def _code_digest(code):
                  code.co_freevars))
 
 
-def _global_names(code):
-    """Every global name a code object (and the code nested in it) looks up. Not co_names:
-    it holds attribute names too, and `self.lr` would then make a notebook's global `lr`
-    (a loop variable, say) part of the fingerprint."""
-    names = {instruction.argval for instruction in dis.get_instructions(code)
-             if instruction.opname in ("LOAD_GLOBAL", "LOAD_NAME")}
-    for const in code.co_consts:
-        if inspect.iscode(const):
-            names |= _global_names(const)
-    return names
-
-
 def _plain(value):
     """Whether a global's value is a small constant worth including in a fingerprint: a number,
     string or tuple of them. Lists and dicts are left out, since code may fill them as it runs
@@ -89,7 +78,7 @@ def _function_text(function, found):
     except (OSError, TypeError):
         text = _code_digest(function.__code__)
     namespace = function.__globals__
-    for name in sorted(_global_names(function.__code__)):
+    for name in sorted(global_names(function.__code__)):
         if name not in namespace:
             continue
         value = namespace[name]

@@ -29,6 +29,7 @@ from autograder.boundary import sandbox
 from autograder.boundary.remote import Student, StudentDied, StudentError, StudentTimeout
 from autograder.course import master_path
 from autograder.judge import Outcome
+from backproplab.codenames import global_names
 
 RESTARTS = 4  # times a student process that died is started again for the remaining tests
 
@@ -110,15 +111,6 @@ def defined_names(source):
             for target in ast.walk(node):
                 if isinstance(target, ast.Name) and isinstance(target.ctx, ast.Store):
                     names.add(target.id)
-    return names
-
-
-def referenced_names(code):
-    """Every global name a compiled cell (and the functions it defines) may look up."""
-    names = set(code.co_names)
-    for constant in code.co_consts:
-        if isinstance(constant, types.CodeType):
-            names |= referenced_names(constant)
     return names
 
 
@@ -288,7 +280,7 @@ class Judge:
         that this code uses, except names it defines itself."""
         wanted = {name: value for name, value in self.student.request(
             "callables", label="the notebook's names").items()}
-        for name in referenced_names(code):
+        for name in global_names(code):
             if self.student_names.get(name) == "value":
                 wanted[name] = None
         for name, value in wanted.items():

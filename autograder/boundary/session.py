@@ -15,9 +15,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psutil
 
 from autograder.judge import Outcome
+from autograder.processes import kill_tree
 
 
 @dataclass
@@ -84,22 +84,9 @@ def run(notebook, assignment, *, journal, log, slot, seed, cell_timeout, call_ti
         process.wait(timeout=notebook_timeout + 60)
         stopped = None if process.returncode == 0 else f"the judge failed (exit {process.returncode})"
     except subprocess.TimeoutExpired:
-        _kill_tree(process.pid)
+        kill_tree(process.pid)
         stopped = f"timeout: grading took longer than {notebook_timeout} s"
     verdict = read_journal(journal)
     if stopped and not verdict.complete:
         verdict.notes.append(stopped)
     return verdict
-
-
-def _kill_tree(pid):
-    try:
-        parent = psutil.Process(pid)
-    except psutil.NoSuchProcess:
-        return
-    for process in [*parent.children(recursive=True), parent]:
-        try:
-            process.kill()
-        except psutil.NoSuchProcess:
-            pass
-    parent.wait()
