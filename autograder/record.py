@@ -9,7 +9,7 @@ invalid, crashed, timed out), this module records zeros through the same gradebo
 import warnings
 from dataclasses import dataclass
 
-from nbgrader.api import Gradebook
+from nbgrader.api import Gradebook, MissingEntry
 
 from autograder.course import gradebook_url
 from sqlalchemy.exc import SAWarning
@@ -35,6 +35,18 @@ def _notebook(gradebook, assignment, student):
     return gradebook.find_submission_notebook(assignment, assignment, student)
 
 
+def _graded_by_hand(gradebook, grade, assignment):
+    """Whether a graded cell is an answer an instructor grades (a written answer, or code that
+    is both an answer and graded), not a test."""
+    if grade.cell_type == "markdown":
+        return True
+    try:
+        gradebook.find_solution_cell(grade.name, assignment, assignment)
+        return True
+    except MissingEntry:
+        return False
+
+
 def scores(course, assignment, student):
     """Scores of every graded cell of a graded submission.
 
@@ -43,7 +55,7 @@ def scores(course, assignment, student):
     """
     with _open(course) as gradebook:
         return {grade.name: CellScore(grade.name, float(grade.score), float(grade.max_score),
-                                      grade.cell_type == "markdown",
+                                      _graded_by_hand(gradebook, grade, assignment),
                                       bool(grade.needs_manual_grade))
                 for grade in _notebook(gradebook, assignment, student).grades}
 
@@ -92,7 +104,7 @@ def record_autograded(course, assignment, student, points):
         gradebook.update_or_create_student(student)
         gradebook.update_or_create_submission(assignment, student)
         for grade in _notebook(gradebook, assignment, student).grades:
-            if grade.cell_type == "code":
+            if not _graded_by_hand(gradebook, grade, assignment):
                 grade.auto_score = float(points.get(grade.name, 0.0))
                 grade.needs_manual_grade = False
         gradebook.db.commit()

@@ -24,7 +24,6 @@ sys.modules.setdefault("rfc3987_syntax", None)
 
 import nbformat  # noqa: E402 (after the line above, on purpose)
 
-from autograder import reference
 from autograder.boundary import sandbox
 from autograder.boundary.remote import Student, StudentDied, StudentError, StudentTimeout
 from autograder.course import master_path
@@ -39,7 +38,9 @@ def _meta(cell):
 
 
 def is_test(cell):
-    return cell.cell_type == "code" and _meta(cell).get("grade", False)
+    """A graded code cell that is not also an answer (that one an instructor grades)."""
+    meta = _meta(cell)
+    return cell.cell_type == "code" and meta.get("grade", False) and not meta.get("solution")
 
 
 def is_fixture(cell):
@@ -67,7 +68,7 @@ def student_program(master, submission):
         if cell.cell_type != "code":
             continue
         grade_id = _meta(cell).get("grade_id")
-        if grade_id in tests or _meta(cell).get("grade"):
+        if grade_id in tests or is_test(cell):
             marks.setdefault(grade_id, len(program))
             continue
         if grade_id in fixtures:
@@ -87,9 +88,10 @@ TESTS = "course_tests"  # the module name of everything the master's cells defin
 
 
 def lendable(value):
-    """Whether student code may be handed `value` to call back: the course's own functions
-    and objects (defined by the master's cells here, or the course's trusted code), never a
-    library's, a module, or the grader's own machinery."""
+    """Whether student code may be handed `value` to call back: the course's own functions,
+    classes and objects (defined by the master's cells here, or the course's trusted code,
+    which runs here and never crosses as code), never a library's, a module, or the grader's
+    own machinery."""
     if isinstance(value, types.MethodType):
         return lendable(value.__self__)
     if isinstance(value, types.ModuleType):
@@ -130,8 +132,6 @@ class Judge:
                                cwd=self.box.cwd(), call_timeout=call_timeout, log=log)
         self.student.before_request = self._push_bindings
         self.student.lendable = lendable
-        self.student.translate = self._ship
-        self.shipped = set()
         self.namespace = {"__name__": TESTS}
         self.grader_names = set()  # names the master's setup and fixtures define here
         self.mirror = {}  # student name -> the object last bound to it on both sides
@@ -150,7 +150,6 @@ class Judge:
         cells up to the cursor, one at a time, leaving out those that killed or hung it."""
         self.student.start()
         self.mirror.clear()
-        self.shipped = set()
         self.student_names = {}
         for index in range(self.cursor):
             self._run_cell(index)
@@ -248,17 +247,6 @@ class Judge:
         return upto
 
     # -- crossing the boundary --------------------------------------------------------------
-
-    def _ship(self, value):
-        """A trusted function or class the student's code is to use crosses as code: the
-        student's process gets that definition (and what it needs) and runs it itself, as it
-        would run the student's own version."""
-        located = reference.locate(value)
-        if located is None:
-            return None
-        for request in reference.shipment(*located, self.shipped):
-            self.student.request("trust", label="the course's code", **request)
-        return {"trusted": list(located)}
 
     def _push_bindings(self):
         """Make the student's namespace agree with every rebinding the tests made here (a

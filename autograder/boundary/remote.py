@@ -165,7 +165,6 @@ class Student:
         self.tokens = {}  # id(array) -> token, for the grader's own arrays
         self.count = 0  # tokens made so far (tokens are never reused)
         self.before_request = None  # hook: runs before every request (binding sync)
-        self.translate = None  # hook: a node for grader-side objects that cross as code
         self.lendable = None  # hook: whether student code may call back a grader-side object
         self.lent = {}  # callback id -> grader-side object lent to student code
         self.process = None
@@ -246,21 +245,22 @@ class Student:
                 token = self._token(obj)
                 self.shared[token][1] = wire.checksum(obj)
                 return {"shared": token, **encoder.array(obj)}
-            node = self.translate(obj) if self.translate else None
-            if node is not None:
-                return node
             if isinstance(obj, np.ufunc) or getattr(np, getattr(obj, "__name__", ""), None) is obj:
                 return {"numpy": obj.__name__}
             if self.lendable and self.lendable(obj):
                 key = id(obj)
                 self.lent[key] = obj
+                if isinstance(obj, type):  # a class student code can subclass
+                    return {"callback_class": key, "name": obj.__name__,
+                            "methods": _methods(obj)}
                 return {"callback": key, "name": getattr(obj, "__name__", type(obj).__name__)}
             raise TypeError(f"a {type(obj).__name__} cannot be passed to the student's code: "
                             "only data and the student's own objects cross the boundary")
         encoder.reference = reference
         return encoder.encode(value)
 
-    def _decode(self, node, buffers):
+    def _decode(self, node, buffers, generators=None):
+        """Decode a node; the Generators it held are appended to `generators`."""
         def reference(node):
             if "shared" in node:
                 return self._receive_shared(node["shared"], decoder.array(node))
@@ -270,7 +270,10 @@ class Student:
                 return self.lent[node["callback_ref"]]
             raise wire.WireError(f"unexpected node from the student: {node!r:.200}")
         decoder = wire.Decoder(buffers, reference)
-        return decoder.decode(node)
+        value = decoder.decode(node)
+        if generators is not None:
+            generators += decoder.generators
+        return value
 
     def _proxy(self, node):
         ref = node["ref"]
@@ -373,12 +376,16 @@ class Student:
             target = self.lent.get(header.get("callback"))
             if target is None:
                 raise wire.WireError("unknown callback")
-            action = header.get("action")
-            if action == "call":
-                args = self._decode(header.get("args", {"list": []}), buffers)
-                kwargs = self._decode(header.get("kwargs", {"dict": []}), buffers)
+            action, generators = header.get("action"), []
+            if action in ("call", "method"):
+                args = self._decode(header.get("args", {"list": []}), buffers, generators)
+                kwargs = self._decode(header.get("kwargs", {"dict": []}), buffers, generators)
                 if type(args) is not list or type(kwargs) is not dict:
                     raise wire.WireError("bad callback arguments")
+                if action == "method":  # a method of a lent class, on a student's object
+                    if not isinstance(target, type) or header.get("name") not in _methods(target):
+                        raise wire.WireError("unknown method")
+                    target = getattr(target, header["name"])
                 value = target(*args, **kwargs)
             elif action == "getattr":
                 name = header.get("name")
@@ -393,9 +400,19 @@ class Student:
                 value = list(target)
             else:
                 raise wire.WireError(f"unknown callback action {action!r:.50}")
-            reply = {"value": self._encode(value, encoder)}
+            # the student's generators advance by the draws made here from their copies
+            reply = {"value": self._encode(value, encoder),
+                     "generators": [g.bit_generator.state for g in generators]}
         except Exception as error:  # reported to the student's code as an exception
             reply, encoder.buffers = {"error": {"type": type(error).__name__,
                                                 "message": str(error)[:500]}}, []
         reply["sync"] = wire.changed_shared(self.shared, encoder)
         wire.write_frame(self.writer, reply, encoder.buffers)
+
+
+def _methods(cls):
+    """The methods of a lent class that student code may call on its own objects of it (or of
+    a subclass): the public ones, the constructor and __call__."""
+    return sorted(name for name in dir(cls)
+                  if (not name.startswith("_") or name in ("__init__", "__call__"))
+                  and isinstance(getattr(cls, name, None), types.FunctionType))

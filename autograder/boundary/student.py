@@ -104,7 +104,7 @@ class Server:
         self.reader, self.writer = reader, writer
         self.namespace = {"__name__": "__main__"}
         self.fixtures = {}  # names defined by the master's read-only cells, as they ran
-        self.trusted = {}  # assignment -> namespace of the course's trusted code sent here
+        self.lent_classes = {}  # callback id -> the stand-in class made for a lent class
         self.objects = {}  # reference id -> object
         self.ids = {}  # id(object) -> reference id, so one object keeps one reference
         self.shared = {}  # token -> [array, checksum]
@@ -166,9 +166,8 @@ class Server:
                 return self.objects[node["ref"]]
             if "shared" in node:
                 return self._receive_shared(node["shared"], decoder.array(node))
-            if "trusted" in node:
-                assignment, name = node["trusted"]
-                return self.trusted[assignment][name]
+            if "callback_class" in node:
+                return self._lent_class(node)
             if "callback" in node:
                 return GraderProxy(self, node["callback"], str(node.get("name", "")))
             if "numpy" in node:
@@ -180,6 +179,19 @@ class Server:
 
         decoder = wire.Decoder(buffers, reference)
         return decoder.decode(node)
+
+    def _lent_class(self, node):
+        """A class that stands for a test's (or the course's trusted) class: student code can
+        make objects of it and subclass it; its methods run on the grader's side, on the
+        student's object, and its code never comes here."""
+        key, name, methods = node["callback_class"], node.get("name"), node.get("methods")
+        if key not in self.lent_classes:
+            if type(name) is not str or type(methods) is not list or \
+                    not all(type(m) is str for m in methods):
+                raise wire.WireError("bad lent class")
+            self.lent_classes[key] = type(name, (), {
+                method: _calling_back(self, key, method) for method in methods})
+        return self.lent_classes[key]
 
     def _receive_shared(self, token, value):
         if token in self.shared:
@@ -256,6 +268,7 @@ class Server:
             if "error" in header:
                 error = header["error"]
                 raise GraderError(f"{error.get('type')}: {error.get('message')}")
+            _advance(encoder.generators, header.get("generators", []))
             return self.decode(header.get("value"), buffers)
 
     def _describe(self, error):
@@ -337,21 +350,6 @@ class Server:
         self.namespace[header["name"]] = self.decode(header["value"], buffers)
         return None, []
 
-    def op_trust(self, header, buffers):
-        """Define some of the course's trusted code, for hidden tests that grade one exercise
-        with the course's version of an earlier one (see reference.shipment)."""
-        assignment = header["assignment"]
-        if assignment not in self.trusted:
-            self.trusted[assignment] = {"__name__": f"trusted_{assignment}"}
-            exec(compile(header["setup"], f"<trusted {assignment}>", "exec"),
-                 self.trusted[assignment])
-        namespace = self.trusted[assignment]
-        for name, other, other_name in header["aliases"]:
-            namespace[name] = self.trusted[other][other_name]
-        for source in header["sources"]:
-            exec(compile(source, f"<trusted {assignment}>", "exec"), namespace)
-        return None, []
-
     def op_copy(self, header, buffers):
         """A copy (deep, if asked) of one of the student's objects, by reference."""
         import copy
@@ -416,6 +414,27 @@ def _leave_if_forked():
     """A process the student's code forked must not answer the grader too: it ends here."""
     if os.getpid() != SERVER_PID:
         os._exit(0)
+
+
+def _calling_back(server, key, name):
+    """A method of a lent class: the grader runs it on this object."""
+    def method(self, *args, **kwargs):
+        return server.callback(key, "method", name=name, args=[self, *args], kwargs=kwargs)
+    method.__name__ = name
+    return method
+
+
+def _advance(generators, states):
+    """Give the student's generators the states that the grader's draws from their copies
+    left (a test's function called with the student's rng uses it up, as in one process)."""
+    if type(states) is not list or len(states) != len(generators):
+        raise wire.WireError("bad generator states")
+    for generator, state in zip(generators, states):
+        copy = wire.Decoder([], None).generator(state)
+        try:
+            generator.bit_generator.state = copy.bit_generator.state
+        except (TypeError, ValueError) as error:
+            raise wire.WireError(f"bad generator state: {error}") from None
 
 
 def _shift(node, offset):

@@ -18,7 +18,8 @@ import numpy as np
 
 DTYPES = frozenset(["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
                     "uint64", "float16", "float32", "float64", "complex64", "complex128"])
-REFERENCE_KEYS = frozenset(["ref", "shared", "callback", "callback_ref", "numpy", "trusted"])
+REFERENCE_KEYS = frozenset(["ref", "shared", "callback", "callback_class", "callback_ref",
+                            "numpy"])
 BIT_GENERATORS = frozenset(["PCG64", "PCG64DXSM", "Philox", "SFC64", "MT19937"])
 MAX_FRAME = 1 << 30  # 1 GiB: larger than any array a course test exchanges
 _PREFIX = struct.Struct("<QI")  # frame length, header length
@@ -73,12 +74,14 @@ def read_frame(stream):
 class Encoder:
     """Turns values into JSON nodes plus buffers. `reference(value)` handles everything that
     is not plain data: it returns a node naming the object, or raises WireError. With
-    `arrays_by_reference`, arrays go to `reference` too (to be shared rather than copied)."""
+    `arrays_by_reference`, arrays go to `reference` too (to be shared rather than copied).
+    `generators` lists the Generators encoded, in order."""
 
     def __init__(self, reference, arrays_by_reference=False):
         self.reference = reference
         self.arrays_by_reference = arrays_by_reference
         self.buffers = []
+        self.generators = []
 
     def array(self, array):
         array = np.asarray(array)
@@ -119,6 +122,7 @@ class Encoder:
             return {"ellipsis": True}
         if kind is np.random.Generator:
             # by value: the other side draws from a copy of this generator's state
+            self.generators.append(value)
             return {"generator": value.bit_generator.state}
         if kind.__module__.startswith("pandas") and kind.__name__ in ("DataFrame", "Series"):
             node = self.frame(value)
@@ -132,11 +136,12 @@ class Encoder:
 
 class Decoder:
     """Turns nodes back into values. `reference(node)` turns a reference node into the object
-    it names (or raises WireError)."""
+    it names (or raises WireError). `generators` lists the Generators decoded, in order."""
 
     def __init__(self, buffers, reference):
         self.buffers = buffers
         self.reference = reference
+        self.generators = []
 
     def array(self, node):
         dtype, shape, index = node.get("dtype"), node.get("shape"), node.get("array")
@@ -159,7 +164,9 @@ class Decoder:
             bit_generator.state = state
         except (TypeError, ValueError, KeyError) as error:
             raise WireError(f"bad generator state: {error}") from None
-        return np.random.Generator(bit_generator)
+        generator = np.random.Generator(bit_generator)
+        self.generators.append(generator)
+        return generator
 
     def frame(self, node):
         import pandas as pd

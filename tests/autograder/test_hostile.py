@@ -765,3 +765,72 @@ def test_the_batch_stays_within_its_limits(graded):
     logs = graded["out"] / "logs"
     assert max(p.stat().st_size for p in logs.rglob("*.log")) <= sandbox.Limits().file_size
     json.loads((graded["out"] / "cells.json").read_text())
+
+
+SPY = """
+import builtins
+_compile, captured = builtins.compile, []
+
+def compile(source, filename, *args, **kwargs):  # whatever this process compiles from now on
+    if not str(filename).startswith("<cell "):
+        captured.append(str(source))
+    return _compile(source, filename, *args, **kwargs)
+
+builtins.compile = compile
+_build_mlp = build_mlp
+
+def build_mlp(*args, **kwargs):  # called by the hidden tests, after they set up their classes
+    if captured:
+        raise RuntimeError("CAPTURED " + " ".join(captured))
+    return _build_mlp(*args, **kwargs)
+"""
+
+
+def _own_formatting(source):
+    """The student's own way of writing the same code, so that a master line found in the
+    feedback can only have come from the master."""
+    return source.replace(" = ", "=")
+
+
+def spying_submission():
+    """A solved 04 whose pasted 03 classes are written in the student's own way, with a cell
+    that captures any code compiled in its process (the course's solution of 03, when the
+    hidden tests grade 04 with it) and raises it into the feedback."""
+    M = "04_mlp"
+    notebook = submissions.solved(M, {"bring_layers": _own_formatting(submissions.pasted(A))})
+    at = next(i for i, c in enumerate(notebook.cells)
+              if c.metadata.get("nbgrader", {}).get("grade_id") == "build_mlp") + 1
+    notebook.cells.insert(at, _code(SPY))
+    return notebook
+
+
+@pytest.fixture(scope="module", params=("current-user", "unprivileged-user"))
+def graded_spy(request):
+    world = Path(tempfile.mkdtemp(prefix="backproplab-spy-"))
+    os.chmod(world, 0o755)
+    try:
+        runner = Runner(request.param, world)
+        notebook = spying_submission()
+        submissions.write(notebook, world / "class", "spy", "04_mlp")
+        out = world / "grading"
+        result, = runner.grade(world / "class", out, workers=1).values()
+        yield result, notebook, out
+    finally:
+        shutil.rmtree(world, ignore_errors=True)
+
+
+def test_no_master_solution_line_reaches_the_feedback(graded_spy):
+    """Hidden tests of 04 grade with the course's own 03 classes: they run in the judge, and
+    none of their code is ever compiled where student code runs."""
+    result, notebook, out = graded_spy
+    written = "\n".join(c.source for c in notebook.cells)
+    solution = [line.strip() for source in submissions.solutions(A).values()
+                for line in source.splitlines()
+                if len(line.strip()) > 30 and line.strip() not in written]
+    assert len(solution) > 20
+    shown = "\n".join(html.unescape(p.read_text()) for p in (out / "feedback").rglob("*.html"))
+    shown += "\n".join(c.message for c in result.cells)
+    assert not [line for line in solution if line in shown]
+    assert "CAPTURED" not in shown, "code other than the student's own was compiled in its process"
+    built = {c.cell: c for c in result.cells}
+    assert built["test_build_mlp_layers"].status == "passed", built["test_build_mlp_layers"]
