@@ -161,9 +161,7 @@ class Student:
         self.call_timeout = call_timeout
         self.proxies = {}  # reference id -> proxy
         self.classes = {}  # reference id of a class -> proxy class
-        self.shared = {}  # token -> [array, checksum], both sides' arrays
-        self.tokens = {}  # id(array) -> token, for the grader's own arrays
-        self.count = 0  # tokens made so far (tokens are never reused)
+        self.shared = wire.SharedArrays("g")
         self.before_request = None  # hook: runs before every request (binding sync)
         self.lendable = None  # hook: whether student code may call back a grader-side object
         self.lent = {}  # callback id -> grader-side object lent to student code
@@ -220,16 +218,6 @@ class Student:
 
     def forget_shared(self):
         self.shared.clear()
-        self.tokens.clear()
-
-    def _token(self, array):
-        token = self.tokens.get(id(array))
-        if token is None or self.shared.get(token, [None])[0] is not array:
-            self.count += 1
-            token = f"g{self.count}"
-            self.tokens[id(array)] = token
-            self.shared[token] = [array, None]  # None: the student has not seen it yet
-        return token
 
     def _encode(self, value, encoder):
         def reference(obj):
@@ -242,9 +230,7 @@ class Student:
             if isinstance(obj, RemoteObject):
                 return {"ref": obj._ref}
             if type(obj) is np.ndarray and obj.dtype.name in wire.DTYPES:
-                token = self._token(obj)
-                self.shared[token][1] = wire.checksum(obj)
-                return {"shared": token, **encoder.array(obj)}
+                return {"shared": self.shared.token(obj), **encoder.array(obj)}
             if isinstance(obj, np.ufunc) or getattr(np, getattr(obj, "__name__", ""), None) is obj:
                 return {"numpy": obj.__name__}
             if self.lendable and self.lendable(obj):
@@ -263,7 +249,7 @@ class Student:
         """Decode a node; the Generators it held are appended to `generators`."""
         def reference(node):
             if "shared" in node:
-                return self._receive_shared(node["shared"], decoder.array(node))
+                return self.shared.receive(node["shared"], decoder.array(node))
             if "ref" in node and type(node["ref"]) is int:
                 return self._proxy(node)
             if "callback_ref" in node and node["callback_ref"] in self.lent:
@@ -299,17 +285,6 @@ class Student:
             return proxy._cls_generation
         return proxy._generation
 
-    def _receive_shared(self, token, value):
-        entry = self.shared.get(token)
-        if entry and entry[0].shape == value.shape and entry[0].dtype == value.dtype:
-            entry[0][...] = value
-            array = entry[0]
-        else:
-            array = value
-            self.tokens[id(array)] = token
-        self.shared[token] = [array, wire.checksum(array)]
-        return array
-
     # -- requests ---------------------------------------------------------------------------
 
     def call(self, target, args, kwargs, *, label):
@@ -337,7 +312,7 @@ class Student:
             header[key] = (self._encode(value, encoder)
                            if key in ("target", "args", "kwargs", "key", "value", "item")
                            else value)
-        header["sync"] = wire.changed_shared(self.shared, encoder)
+        header["sync"] = self.shared.changed(encoder)
         wire.write_frame(self.writer, header, encoder.buffers)
         reply, buffers = self._read(label, wait or fields.get("timeout", self.call_timeout))
         for update in reply.get("sync", []):
@@ -406,7 +381,7 @@ class Student:
         except Exception as error:  # reported to the student's code as an exception
             reply, encoder.buffers = {"error": {"type": type(error).__name__,
                                                 "message": str(error)[:500]}}, []
-        reply["sync"] = wire.changed_shared(self.shared, encoder)
+        reply["sync"] = self.shared.changed(encoder)
         wire.write_frame(self.writer, reply, encoder.buffers)
 
 

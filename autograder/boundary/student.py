@@ -107,9 +107,7 @@ class Server:
         self.lent_classes = {}  # callback id -> the stand-in class made for a lent class
         self.objects = {}  # reference id -> object
         self.ids = {}  # id(object) -> reference id, so one object keeps one reference
-        self.shared = {}  # token -> [array, checksum]
-        self.tokens = {}  # id(array) -> token, for this side's own arrays
-        self.count = 0  # tokens made so far (tokens are never reused)
+        self.shared = wire.SharedArrays("s")
         self.next_id = 0
 
     # -- encoding ---------------------------------------------------------------------------
@@ -127,14 +125,6 @@ class Server:
                 "class": None if is_class else self._ref(kind),
                 "is_class": is_class, "callable": callable(value)}
 
-    def _share(self, array):
-        token = self.tokens.get(id(array))
-        if token is None or self.shared.get(token, [None])[0] is not array:
-            self.count += 1
-            token = self.tokens[id(array)] = f"s{self.count}"
-            self.shared[token] = [array, wire.checksum(array)]
-        return token
-
     def encode(self, value, live):
         """live: arrays cross shared (by reference) and containers as references, as for
         attributes and items; otherwise arrays and containers cross as copies, as for the
@@ -150,7 +140,7 @@ class Server:
         """An Encoder whose arrays cross shared and whose objects cross as references."""
         def reference(obj):
             if type(obj) is np.ndarray and obj.dtype.name in wire.DTYPES:
-                return {"shared": self._share(obj), **encoder.array(obj)}
+                return {"shared": self.shared.token(obj), **encoder.array(obj)}
             if type(obj) is GraderProxy:
                 return {"callback_ref": obj._id}
             return self._ref(obj)
@@ -165,7 +155,7 @@ class Server:
                     raise wire.WireError(f"unknown reference {node['ref']!r}")
                 return self.objects[node["ref"]]
             if "shared" in node:
-                return self._receive_shared(node["shared"], decoder.array(node))
+                return self.shared.receive(node["shared"], decoder.array(node))
             if "callback_class" in node:
                 return self._lent_class(node)
             if "callback" in node:
@@ -193,23 +183,10 @@ class Server:
                 method: _calling_back(self, key, method) for method in methods})
         return self.lent_classes[key]
 
-    def _receive_shared(self, token, value):
-        if token in self.shared:
-            array = self.shared[token][0]
-            if array.shape == value.shape and array.dtype == value.dtype:
-                array[...] = value
-            else:
-                array = value
-        else:
-            array = value
-        self.shared[token] = [array, wire.checksum(array)]
-        self.tokens[id(array)] = token  # sent back, it crosses as the same array
-        return array
-
     def _changed_shared(self):
         """Shared arrays changed here since they were last sent: (nodes, buffers)."""
         encoder = wire.Encoder(lambda obj: None)
-        return wire.changed_shared(self.shared, encoder), encoder.buffers
+        return self.shared.changed(encoder), encoder.buffers
 
     # -- requests ---------------------------------------------------------------------------
 
@@ -323,7 +300,6 @@ class Server:
     def op_forget(self, header, buffers):
         """Drop the shared arrays: the grader starts a new test cell."""
         self.shared.clear()
-        self.tokens.clear()
         return None, []
 
     def op_names(self, header, buffers):

@@ -234,20 +234,57 @@ class Decoder:
         return self.reference(node)
 
 
-def changed_shared(shared, encoder):
-    """The arrays of a shared-array table (token -> [array, checksum]) that changed since
-    their checksum was taken: a list of nodes {"shared": token, ...}, encoded with `encoder`.
-    Updates the checksums, and drops the arrays nothing else holds once their last change is
-    on its way."""
-    nodes = []
-    for token, entry in list(shared.items()):
-        current = checksum(entry[0])
-        if current != entry[1]:
-            entry[1] = current
-            nodes.append({"shared": token, **encoder.array(entry[0])})
-        if _unreachable(entry[0]):
-            del shared[token]
-    return nodes
+class SharedArrays:
+    """The arrays both sides hold a copy of, by token: the table each side keeps.
+
+    An array that crosses by reference gets a token (with this side's `prefix`, so the two
+    sides' tokens never collide); whichever side changes its copy sends the new contents with
+    its next message, and the other side writes them into its own copy in place.
+    """
+
+    def __init__(self, prefix):
+        self.prefix = prefix
+        self.entries = {}  # token -> [array, checksum of what the other side has]
+        self.tokens = {}  # id(array) -> token
+        self.count = 0  # tokens made so far (tokens are never reused)
+
+    def token(self, array):
+        """The token of an array this side is sending now (a new one the first time)."""
+        token = self.tokens.get(id(array))
+        if token is None or self.entries.get(token, [None])[0] is not array:
+            self.count += 1
+            token = self.tokens[id(array)] = f"{self.prefix}{self.count}"
+        self.entries[token] = [array, checksum(array)]
+        return token
+
+    def receive(self, token, value):
+        """The other side sent `value` for `token`: this side's array of that token, updated in
+        place (where it has one of the same shape and dtype), or `value` itself."""
+        entry = self.entries.get(token)
+        if entry and entry[0].shape == value.shape and entry[0].dtype == value.dtype:
+            entry[0][...] = value
+            value = entry[0]
+        self.entries[token] = [value, checksum(value)]
+        self.tokens[id(value)] = token  # sent back, it crosses as the same array
+        return value
+
+    def changed(self, encoder):
+        """The arrays changed here since the other side last saw them: a list of nodes
+        {"shared": token, ...}, encoded with `encoder`. Drops the arrays nothing else holds
+        once their last change is on its way."""
+        nodes = []
+        for token, entry in list(self.entries.items()):
+            current = checksum(entry[0])
+            if current != entry[1]:
+                entry[1] = current
+                nodes.append({"shared": token, **encoder.array(entry[0])})
+            if _unreachable(entry[0]):
+                del self.entries[token]
+        return nodes
+
+    def clear(self):
+        self.entries.clear()
+        self.tokens.clear()
 
 
 def _unreachable(array):

@@ -105,12 +105,31 @@ def test_an_unknown_node_is_left_to_the_sides_reference_hook():
     assert seen == [{"pickle": "gASVAAAAAAAAAAA="}]
 
 
-def test_changed_shared_sends_only_what_changed():
+def test_shared_arrays_send_only_what_changed():
     array = np.zeros(3)
-    shared = {"g1": [array, wire.checksum(array)]}
+    shared = wire.SharedArrays("g")
+    token = shared.token(array)
+    assert shared.token(array) == token == "g1"
     encoder = wire.Encoder(None)
-    assert wire.changed_shared(shared, encoder) == []
+    assert shared.changed(encoder) == []
     array[1] = 5.0
-    nodes = wire.changed_shared(shared, encoder)
-    assert [node["shared"] for node in nodes] == ["g1"]
-    assert wire.changed_shared(shared, encoder) == []
+    assert [node["shared"] for node in shared.changed(encoder)] == ["g1"]
+    assert shared.changed(encoder) == []
+
+
+def test_what_the_other_side_sends_lands_in_the_same_array():
+    array = np.zeros(3)
+    shared = wire.SharedArrays("s")
+    token = shared.token(array)
+    received = shared.receive(token, np.ones(3))
+    assert received is array and np.array_equal(array, np.ones(3))
+    assert shared.changed(wire.Encoder(None)) == []  # the other side has it already
+    other = shared.receive("g7", np.arange(2.0))
+    assert shared.token(other) == "g7"  # sent back, it crosses as the same array
+
+
+def test_arrays_nothing_holds_are_dropped():
+    shared = wire.SharedArrays("g")
+    shared.token(np.zeros(3))
+    shared.changed(wire.Encoder(None))
+    assert not shared.entries
