@@ -340,5 +340,6 @@ def _gap(per_student, breakdown, assignments):
         "process per student for all notebooks would pay both once. (2) 04's hidden "
         f"tests took {p04['tests + fixtures']:.0f} s: they train networks through the "
         "boundary, every forward/backward of the course's layers a round trip between "
-        "processes; shipping such a test whole to the student's process would cut it.")
+        "processes (the course's layers run in the judge, so that no solution is within a "
+        "student's reach); batching those round trips would cut it.")
     return "\n\n".join(lines)

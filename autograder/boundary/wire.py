@@ -278,7 +278,10 @@ class SharedArrays:
             if current != entry[1]:
                 entry[1] = current
                 nodes.append({"shared": token, **encoder.array(entry[0])})
-            if _unreachable(entry[0]):
+            # nothing but this table holds it: no code on this side can see it change or
+            # change it. Without this, every request would check every array a test ever
+            # shared, and a long test would slow down quadratically.
+            if _references(entry[0]) <= TABLE_ONLY:
                 del self.entries[token]
         return nodes
 
@@ -287,11 +290,19 @@ class SharedArrays:
         self.tokens.clear()
 
 
-def _unreachable(array):
-    """Whether nothing but a shared-array table holds `array`: no code on this side can see
-    it change or change it, so the table may drop it. Without this, every request would check
-    every array a test ever shared, and a long test would slow down quadratically."""
-    return sys.getrefcount(array) <= 3  # the table, the parameter, getrefcount's argument
+def _references(array):
+    return sys.getrefcount(array)
+
+
+def _table_only():
+    """What `_references(entry[0])` reads for an array that only a table entry holds. It is
+    measured, in the very call SharedArrays.changed makes, since how CPython counts a call's
+    own references is not promised from one version to the next."""
+    entry = [np.zeros(1)]
+    return _references(entry[0])
+
+
+TABLE_ONLY = _table_only()
 
 
 def checksum(array):

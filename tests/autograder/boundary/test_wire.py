@@ -128,8 +128,14 @@ def test_what_the_other_side_sends_lands_in_the_same_array():
     assert shared.token(other) == "g7"  # sent back, it crosses as the same array
 
 
-def test_arrays_nothing_holds_are_dropped():
+def test_arrays_nothing_holds_are_dropped_and_held_ones_kept():
     shared = wire.SharedArrays("g")
+    held = np.zeros(3)
+    shared.token(held)
     shared.token(np.zeros(3))
     shared.changed(wire.Encoder(None))
-    assert not shared.entries
+    assert [entry[0] for entry in shared.entries.values()] == [held]
+    view = held[1:]  # a view holds its base
+    del held
+    shared.changed(wire.Encoder(None))
+    assert len(shared.entries) == 1 and view.base is not None
