@@ -2,6 +2,7 @@
 
 import argparse
 import sys
+from pathlib import Path
 
 from autograder.course import DEFAULT_CALL_TIMEOUT, DEFAULT_TIMEOUT
 
@@ -36,7 +37,12 @@ def _demo(args):
 
     results, problems = demo.run(args.out)
     print(grade_table(results))
-    print()
+    grading = Path(args.out) / "grading"
+    print(f"\nKept in {args.out}/: the class in {args.out}/submissions/, its grades in {grading}/."
+          f"\n  a student's feedback (open it in a browser): "
+          f"{grading / 'feedback' / 'solution' / (demo.ASSIGNMENT + '.html')}"
+          f"\n  the class at a glance: {grading / 'summary.md'}"
+          f"\n  grades: {grading / 'grades.csv'}, per cell: {grading / 'cells.csv'}\n")
     if problems:
         print("The demo's expectations were NOT met:")
         for problem in problems:
@@ -101,9 +107,8 @@ def parser():
     grade.set_defaults(run=_grade)
 
     demo = commands.add_parser("demo", help="grade a sample class built from the masters")
-    demo.add_argument("--out", metavar="DIR",
-                      help="keep the sample class and its grades here (default: a temporary "
-                      "folder)")
+    demo.add_argument("--out", default="demo", metavar="DIR",
+                      help="where the sample class and its grades are kept (default: demo)")
     demo.set_defaults(run=_demo)
 
     mistakes = commands.add_parser("mistakes", help="grade every mistake of the catalog and "

@@ -6,7 +6,6 @@ marks, the blank release zero, and each wrong submission must lose points on the
 grade the class it broke, and only there.
 """
 
-import tempfile
 from pathlib import Path
 
 from autograder import submissions
@@ -50,14 +49,10 @@ def problems(results, expected):
     return found
 
 
-def run(out=None, *, quiet=False):
-    """Build and grade the sample class; return (results, problems).
-
-    Inputs:
-    - out: folder to keep the class and its grades in; None uses a temporary folder.
-    """
-    with tempfile.TemporaryDirectory(prefix="backproplab-demo-") as scratch:
-        root = Path(out) if out else Path(scratch)
-        expected = build_class(root / "submissions")
-        results = grade(root / "submissions", out=root / "grading", workers=2, quiet=quiet)
-        return results, problems(results, expected)
+def run(out="demo", *, quiet=False):
+    """Build and grade the sample class in `out` (its submissions/ and grading/ folders, kept
+    for the instructor to open); return (results, problems)."""
+    root = Path(out)
+    expected = build_class(root / "submissions")
+    results = grade(root / "submissions", out=root / "grading", workers=2, quiet=quiet)
+    return results, problems(results, expected)
