@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 from tqdm import tqdm
 
 from autograder import inbox, judge, record, report
@@ -22,6 +23,7 @@ from autograder.course import (DEFAULT_CALL_TIMEOUT, DEFAULT_TIMEOUT, SOURCE,
                                available_assignments, check_assignments, graded_cells,
                                nbgrader_config, run_nbgrader, write_nbgrader_config)
 from autograder.execute import autograde
+from autograder.matching import restore
 from autograder.mistakes import catalog
 from autograder.record import CellResult, SubmissionResult
 
@@ -174,6 +176,16 @@ def _stage(content, course, student, assignment):
     return target / f"{assignment}.ipynb"
 
 
+def _matched(content, assignment):
+    """The submission with the nbgrader metadata its cells lost matched back by content, and
+    what the status says about it: (bytes, note)."""
+    notebook = nbformat.reads(content.decode("utf-8"), as_version=4)
+    matching = restore(notebook, assignment)
+    if matching.matched:
+        content = nbformat.writes(notebook).encode("utf-8")
+    return content, matching.note()
+
+
 def test_seed(student, assignment):
     """The hidden tests' seed offset for one submission: fresh for every student and
     assignment, the same on every rerun."""
@@ -185,9 +197,11 @@ def _grade_one(submissions, out, course, student, assignment, settings, slot):
     seed = test_seed(student, assignment)
     submission = inbox.read(submissions, student, assignment)
     problem, note = submission.problem, submission.note
+    content, matched = (_matched(submission.content, assignment) if problem is None
+                        else (None, ""))
     outcomes, notes = {}, []
     if problem is None and settings.engine == "nbgrader":
-        _stage(submission.content, course, student, assignment)
+        _stage(content, course, student, assignment)
         execution = autograde(course, assignment, student, timeout=settings.timeout,
                               notebook_timeout=settings.notebook_timeout, seed=seed)
         problem = None if execution.ok else execution.reason
@@ -198,7 +212,7 @@ def _grade_one(submissions, out, course, student, assignment, settings, slot):
                 notes.append(f"timeout after {settings.timeout} s in {', '.join(timeouts)}")
             scores = record.scores(course, assignment, student)
     elif problem is None:
-        verdict, notes = _judge_behind_boundary(submission.content, out, course, student, assignment,
+        verdict, notes = _judge_behind_boundary(content, out, course, student, assignment,
                                                 settings, slot, seed,
                                                 hidden=[out, submissions.resolve()])
         outcomes = verdict.outcomes
@@ -207,7 +221,7 @@ def _grade_one(submissions, out, course, student, assignment, settings, slot):
         scores = record.record_zero(course, assignment, student)
         status = problem
     else:
-        status = "; ".join(["graded", *filter(None, [note, *notes])])
+        status = "; ".join(["graded", *filter(None, [note, matched, *notes])])
     if settings.engine == "boundary" and not settings.sandbox:
         status += f"; {UNSAFE}"
 
