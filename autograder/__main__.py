@@ -1,4 +1,4 @@
-"""Command line: ``python -m autograder {release,grade,demo,mistakes,bundle}``."""
+"""Command line: ``python -m autograder {release,grade,demo,mistakes,export,bundle}``."""
 
 import argparse
 import sys
@@ -61,6 +61,25 @@ def _mistakes(args):
     return 0 if all(v.caught for v in verdicts) else 1
 
 
+def _export(args):
+    from autograder.export import DEFAULT_ID_COLUMN, export
+
+    out = args.out or str(Path(args.grades).parent / f"{args.format}.csv")
+    done = export(args.format, args.grades, out, roster_path=args.roster,
+                  id_column=args.id_column, force=args.force)
+    print(f"wrote {done.path}: {done.rows} students")
+    if done.not_in_roster:
+        print(f"graded but not in the roster, so not exported ({len(done.not_in_roster)}): "
+              f"{', '.join(done.not_in_roster)}", file=sys.stderr)
+    if done.not_graded:
+        print(f"in the roster but not graded, left blank ({len(done.not_graded)}): "
+              f"{', '.join(done.not_graded)}", file=sys.stderr)
+    if args.format in DEFAULT_ID_COLUMN and args.roster:
+        print(f"students were matched by the roster's column "
+              f"{args.id_column or DEFAULT_ID_COLUMN[args.format]!r}")
+    return 0
+
+
 def _bundle(args):
     from autograder.bundle import bundle
 
@@ -117,6 +136,22 @@ def parser():
                           help="keep the submissions and grades here (default: a temporary "
                           "folder)")
     mistakes.set_defaults(run=_mistakes)
+
+    export = commands.add_parser("export", help="write grades.csv in the shape an LMS imports "
+                                 "(Canvas, Moodle) or as one row per student")
+    export.add_argument("--format", required=True, choices=("canvas", "moodle", "csv"))
+    export.add_argument("--grades", default="grading/grades.csv", metavar="FILE",
+                        help="the grades to export (default: grading/grades.csv)")
+    export.add_argument("--roster", metavar="FILE",
+                        help="the gradebook CSV your LMS exports, to match its students "
+                        "(required for canvas and moodle)")
+    export.add_argument("--id-column", metavar="COLUMN",
+                        help="the roster column holding the nbgrader student ids (default: "
+                        "'SIS Login ID' for canvas, 'Email address' for moodle)")
+    export.add_argument("--out", metavar="FILE",
+                        help="where to write it (default: FORMAT.csv beside the grades)")
+    export.add_argument("--force", action="store_true", help="overwrite an existing file")
+    export.set_defaults(run=_export)
 
     bundle = commands.add_parser("bundle", help="write the student distribution (a folder "
                                  "and a zip): notebooks, helper package, data, figures")
