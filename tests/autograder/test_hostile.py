@@ -584,7 +584,7 @@ class Runner:
                 pytest.fail(message)
             pytest.skip(message)
         self.python, self.repo = python, self.world / "repo"
-        for part in ("autograder", "backproplab", "source", "data"):
+        for part in ("autograder", "backproplab", "source", "notebooks", "data"):
             shutil.copytree(REPO / part, self.repo / part,
                             ignore=shutil.ignore_patterns("__pycache__"))
         home = self.world / "home"
