@@ -176,14 +176,13 @@ def _stage(content, course, student, assignment):
     return target / f"{assignment}.ipynb"
 
 
-def _matched(content, assignment):
+def _matched(submission, assignment):
     """The submission with the nbgrader metadata its cells lost matched back by content, and
     what the status says about it: (bytes, note)."""
-    notebook = nbformat.reads(content.decode("utf-8"), as_version=4)
-    matching = restore(notebook, assignment)
+    matching = restore(submission.notebook, assignment)
     if matching.matched:
-        content = nbformat.writes(notebook).encode("utf-8")
-    return content, matching.note()
+        return nbformat.writes(submission.notebook).encode("utf-8"), matching.note()
+    return submission.content, matching.note()
 
 
 def test_seed(student, assignment):
@@ -197,8 +196,7 @@ def _grade_one(submissions, out, course, student, assignment, settings, slot):
     seed = test_seed(student, assignment)
     submission = inbox.read(submissions, student, assignment)
     problem, note = submission.problem, submission.note
-    content, matched = (_matched(submission.content, assignment) if problem is None
-                        else (None, ""))
+    content, matched = _matched(submission, assignment) if problem is None else (None, "")
     outcomes, notes = {}, []
     if problem is None and settings.engine == "nbgrader":
         _stage(content, course, student, assignment)

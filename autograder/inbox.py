@@ -20,7 +20,8 @@ MAX_BYTES = 64 << 20  # far above any honest notebook of this course (outputs in
 class Submission:
     """What a student handed in for one assignment.
 
-    - content: the notebook's bytes (None if it cannot be graded);
+    - content: the notebook's bytes, and notebook: the same parsed (None if it cannot be
+      graded);
     - problem: why it cannot be graded (None if it can): the status of its row;
     - note: what was done about an odd but gradable submission (a renamed notebook).
     """
@@ -28,6 +29,7 @@ class Submission:
     content: bytes = None
     problem: str = None
     note: str = ""
+    notebook: object = None
 
 
 def read(submissions, student, assignment):
@@ -57,8 +59,10 @@ def read(submissions, student, assignment):
     finally:
         for folder in filter(None, folders):
             os.close(folder)
-    problem = _invalid(content)
-    return Submission(None if problem else content, problem, "" if problem else note)
+    notebook, problem = _parsed(content)
+    if problem:
+        return Submission(problem=problem)
+    return Submission(content, None, note, notebook)
 
 
 class Refused(Exception):
@@ -115,11 +119,12 @@ def _read_file(folder, name):
     return content
 
 
-def _invalid(content):
-    """Why `content` is not a valid notebook, or None."""
+def _parsed(content):
+    """(notebook, None) for a valid notebook (converted to nbformat 4), else (None, why)."""
     try:
-        nbformat.validate(nbformat.reads(content.decode("utf-8"), as_version=4))
+        notebook = nbformat.reads(content.decode("utf-8"), as_version=4)
+        nbformat.validate(notebook)
     except Exception as error:  # any unreadable file gets the same verdict
         summary = str(error).strip().splitlines()[0][:160] if str(error).strip() else ""
-        return f"invalid notebook: {type(error).__name__} {summary}".strip()
-    return None
+        return None, f"invalid notebook: {type(error).__name__} {summary}".strip()
+    return notebook, None
