@@ -10,7 +10,9 @@ import hashlib
 import queue
 import shutil
 import sys
+import warnings
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,6 +92,14 @@ def grade(submissions, *, assignments=None, out="grading", settings=Settings(), 
             sandbox.check()  # before anything is written
         except sandbox.SandboxUnavailable as error:
             raise GradingError(str(error)) from None
+    with _warnings_logged(out / "logs" / "grade.log"):
+        results = _grade_class(submissions, out, students, assignments, settings, workers,
+                               quiet)
+    return results
+
+
+def _grade_class(submissions, out, students, assignments, settings, workers, quiet):
+    """Grade every (student, assignment) pair with `workers` at a time; write the reports."""
     course = _prepare_course(out / "course", assignments, settings.timeout)
     record.add_students(course, students)
     slots = queue.Queue()
@@ -120,6 +130,20 @@ def grade(submissions, *, assignments=None, out="grading", settings=Settings(), 
         summary = f"> **{UNSAFE}.**\n\n{summary}"
     (out / "summary.md").write_text(summary)
     return results
+
+
+@contextmanager
+def _warnings_logged(path):
+    """Warnings raised while grading (by the libraries, in every worker) go to the log at
+    `path`, not to the instructor's terminal. Set once, around all the workers: Python's
+    warning filters are shared by every thread."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as log, warnings.catch_warnings():
+        warnings.simplefilter("default")
+        warnings.showwarning = (lambda message, category, filename, lineno, file=None,
+                                line=None: log.write(warnings.formatwarning(
+                                    message, category, filename, lineno, line)))
+        yield
 
 
 def _students(submissions):

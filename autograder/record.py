@@ -6,13 +6,11 @@ invalid, crashed, timed out), this module records zeros through the same gradebo
 "needs manual grade" limbo.
 """
 
-import warnings
 from dataclasses import dataclass
 
 from nbgrader.api import Gradebook, MissingEntry
 
 from autograder.course import gradebook_url
-from sqlalchemy.exc import SAWarning
 
 
 @dataclass(frozen=True)
@@ -75,10 +73,9 @@ def record_zero(course, assignment, student):
     Returns:
     - dict grade_id -> CellScore, all zero.
     """
-    with _open(course) as gradebook, warnings.catch_warnings():
-        # nbgrader builds a new submission's rows outside its session; SQLAlchemy warns
-        # about it, harmlessly (the rows are created and committed below).
-        warnings.simplefilter("ignore", SAWarning)
+    # nbgrader builds a new submission's rows outside its session; SQLAlchemy warns about
+    # it, harmlessly (the rows are created and committed below). `grade` logs the warning.
+    with _open(course) as gradebook:
         gradebook.update_or_create_student(student)
         gradebook.update_or_create_submission(assignment, student)
         for grade in _notebook(gradebook, assignment, student).grades:
@@ -99,8 +96,7 @@ def record_autograded(course, assignment, student, points):
     Returns:
     - dict grade_id -> CellScore.
     """
-    with _open(course) as gradebook, warnings.catch_warnings():
-        warnings.simplefilter("ignore", SAWarning)  # see record_zero
+    with _open(course) as gradebook:  # SQLAlchemy may warn: see record_zero
         gradebook.update_or_create_student(student)
         gradebook.update_or_create_submission(assignment, student)
         for grade in _notebook(gradebook, assignment, student).grades:

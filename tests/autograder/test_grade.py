@@ -168,3 +168,26 @@ def test_the_nbgrader_engine_still_grades(tmp_path):
                                            settings=Settings(engine="nbgrader"))}
     assert results["solution"].score == results["solution"].max_score
     assert results["blank"].score == 0
+
+
+def test_library_warnings_go_to_the_log_not_the_terminal(tmp_path, monkeypatch, capsys):
+    import warnings
+
+    from autograder import record, report
+
+    def warning_twice(original, text):
+        def warns(*args, **kwargs):
+            warnings.warn(text, DeprecationWarning)
+            return original(*args, **kwargs)
+        return warns
+
+    monkeypatch.setattr(record, "add_students", warning_twice(record.add_students, "SAW main"))
+    monkeypatch.setattr(report, "write_feedback",
+                        warning_twice(report.write_feedback, "SAW worker"))
+    (tmp_path / "class" / "forgot" / A).mkdir(parents=True)
+    assert main(["grade", str(tmp_path / "class"), "--out", str(tmp_path / "out"),
+                 "--workers", "2"]) == 0
+    said = capsys.readouterr()
+    assert "SAW" not in said.out + said.err
+    log = (tmp_path / "out" / "logs" / "grade.log").read_text()
+    assert "SAW main" in log and "SAW worker" in log
