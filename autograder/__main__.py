@@ -22,13 +22,27 @@ def _grade(args):
     settings = Settings(engine=args.engine, timeout=args.timeout,
                         call_timeout=args.call_timeout,
                         notebook_timeout=args.notebook_timeout or 0, replace=args.replace,
-                        sandbox=not args.unsafe_no_sandbox)
+                        sandbox=not args.unsafe_no_sandbox, late=_late_policy(args))
     results = grade(args.submissions, assignments=args.assignment, out=args.out,
                     settings=settings, workers=args.workers)
     print(grade_table(results))
     print(f"\ngrades: {args.out}/grades.csv · per cell: {args.out}/cells.csv and cells.json · "
           f"class summary: {args.out}/summary.md · feedback: {args.out}/feedback/")
     return 0
+
+
+def _late_policy(args):
+    from autograder.lateness import LatePolicy, PolicyError, parse_fraction, parse_rate, parse_time
+
+    given = [args.late_penalty, args.late_cap, args.cutoff]
+    if args.due is None:
+        if any(given):
+            raise PolicyError("--late-penalty, --late-cap and --cutoff need a due date (--due)")
+        return LatePolicy()
+    rate, unit = parse_rate(args.late_penalty) if args.late_penalty else (0.0, "day")
+    return LatePolicy(parse_time(args.due, "--due"), rate, unit,
+                      parse_fraction(args.late_cap) if args.late_cap else 1.0,
+                      parse_time(args.cutoff, "--cutoff") if args.cutoff else None)
 
 
 def _demo(args):
@@ -120,6 +134,17 @@ def parser():
                        "kernel")
     grade.add_argument("--replace", action="store_true",
                        help="regrade submissions that changed since they were graded")
+    grade.add_argument("--due", metavar="DATETIME",
+                       help="the due date, e.g. '2026-12-08 23:59+01:00' (UTC without a "
+                       "zone); submissions are timed by nbgrader's timestamp.txt")
+    grade.add_argument("--late-penalty", metavar="RATE",
+                       help="points lost per hour or day late, started ones included, as a "
+                       "share of the assignment's points: '10%%/day', '2%%/hour' (default: "
+                       "none; lateness is still reported)")
+    grade.add_argument("--late-cap", metavar="PERCENT",
+                       help="the most a late submission loses, e.g. '50%%' (default: 100%%)")
+    grade.add_argument("--cutoff", metavar="DATETIME",
+                       help="after this, a submission scores zero")
     grade.add_argument("--unsafe-no-sandbox", action="store_true",
                        help="grade even where no sandbox can be built: student code then runs "
                        "as you, and can read and change your files (every status says so)")

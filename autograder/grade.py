@@ -25,6 +25,7 @@ from autograder.course import (DEFAULT_CALL_TIMEOUT, DEFAULT_TIMEOUT, SOURCE,
                                available_assignments, check_assignments, graded_cells,
                                nbgrader_config, run_nbgrader, write_nbgrader_config)
 from autograder.execute import autograde
+from autograder.lateness import LatePolicy, PolicyError, parse_time
 from autograder.matching import restore
 from autograder.mistakes import catalog
 from autograder.record import CellResult, SubmissionResult
@@ -51,6 +52,7 @@ class Settings:
       grade stays and the status says so).
     - sandbox: run student code in the sandbox (boundary engine); False is
       --unsafe-no-sandbox, and every status then says so.
+    - late: the due date and the late policy (lateness.LatePolicy).
     """
 
     engine: str = "boundary"
@@ -59,6 +61,7 @@ class Settings:
     notebook_timeout: int = 0
     replace: bool = False
     sandbox: bool = True
+    late: LatePolicy = LatePolicy()
 
     def __post_init__(self):
         if self.engine not in ENGINES:
@@ -259,7 +262,29 @@ def _grade_one(submissions, out, course, student, assignment, settings, slot):
                               for m in judge.diagnose(assignment, cell, outcome.message))
         cells.append(CellResult(cell, score.points, score.max_points, outcome.status,
                                 outcome.message, explained))
-    return SubmissionResult(student, assignment, status, tuple(cells), seed)
+    late_hours, penalty, late_note = _lateness(submission, settings.late, cells, problem)
+    if late_note:
+        status += f"; {late_note}"
+    if penalty or late_hours:
+        record.record_late(course, assignment, student,
+                           parse_time(submission.timestamp), penalty)
+    return SubmissionResult(student, assignment, status, tuple(cells), seed, late_hours,
+                            penalty)
+
+
+def _lateness(submission, policy, cells, problem):
+    """(hours late, penalty, what the status says) of a submission under `policy`."""
+    if policy.due is None or problem is not None:
+        return 0.0, 0.0, ""
+    if submission.timestamp is None:
+        return 0.0, 0.0, "no timestamp.txt: lateness not checked"
+    try:
+        submitted = parse_time(submission.timestamp, "timestamp.txt")
+    except PolicyError as error:
+        return 0.0, 0.0, f"{error}: lateness not checked"
+    points = sum(c.points for c in cells)
+    penalty = policy.penalty(submitted, points, sum(c.max_points for c in cells))
+    return policy.hours_late(submitted), penalty, policy.describe(submitted, penalty)
 
 
 def _judge_behind_boundary(content, out, course, student, assignment, settings, slot, seed,

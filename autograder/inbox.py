@@ -30,6 +30,7 @@ class Submission:
     problem: str = None
     note: str = ""
     notebook: object = None
+    timestamp: str = None  # nbgrader's timestamp.txt beside the notebook, if there is one
 
 
 def read(submissions, student, assignment):
@@ -54,6 +55,7 @@ def read(submissions, student, assignment):
             return Submission(problem=f"missing notebook: no {expected}; found "
                                       f"{', '.join(notebooks)}")
         content = _read_file(folders[-1], name)
+        timestamp = _timestamp(folders[-1])
     except Refused as refusal:
         return Submission(problem=f"refused: {refusal}")
     finally:
@@ -62,7 +64,7 @@ def read(submissions, student, assignment):
     notebook, problem = _parsed(content)
     if problem:
         return Submission(problem=problem)
-    return Submission(content, None, note, notebook)
+    return Submission(content, None, note, notebook, timestamp)
 
 
 class Refused(Exception):
@@ -117,6 +119,19 @@ def _read_file(folder, name):
     if len(content) > MAX_BYTES:
         raise Refused(f"{name} grew past {MAX_BYTES >> 20} MiB while it was read")
     return content
+
+
+def _timestamp(folder):
+    """The text of timestamp.txt in folder fd `folder` (nbgrader's collect writes it), or None."""
+    try:
+        mode = os.stat("timestamp.txt", dir_fd=folder, follow_symlinks=False).st_mode
+    except FileNotFoundError:
+        return None
+    if not stat.S_ISREG(mode):
+        raise Refused(f"timestamp.txt is {_kind(mode)}, not a file")
+    fd = os.open("timestamp.txt", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
+    with os.fdopen(fd, "rb") as file:
+        return file.read(256).decode("utf-8", errors="replace").strip()
 
 
 def _parsed(content):

@@ -7,6 +7,7 @@ invalid, crashed, timed out), this module records zeros through the same gradebo
 """
 
 from dataclasses import dataclass
+from datetime import timezone
 
 from nbgrader.api import Gradebook, MissingEntry
 
@@ -107,6 +108,15 @@ def record_autograded(course, assignment, student, points):
     return scores(course, assignment, student)
 
 
+def record_late(course, assignment, student, submitted, penalty):
+    """Record when a submission was made and its late penalty, where nbgrader keeps them."""
+    with _open(course) as gradebook:
+        submission = gradebook.find_submission(assignment, student)
+        submission.timestamp = submitted.astimezone(timezone.utc).replace(tzinfo=None)
+        _notebook(gradebook, assignment, student).late_submission_penalty = penalty
+        gradebook.db.commit()
+
+
 @dataclass(frozen=True)
 class CellResult:
     """One graded cell of one submission: its points and what happened in it."""
@@ -133,10 +143,13 @@ class SubmissionResult:
     status: str  # "graded", or why it was not run, e.g. "missing notebook"
     cells: tuple
     seed: int  # the hidden tests' seed offset (BACKPROPLAB_TEST_SEED)
+    late_hours: float = 0.0  # how long after the due date it was submitted
+    penalty: float = 0.0  # points the late policy took off
 
     @property
     def score(self):
-        return sum(cell.points for cell in self.cells)
+        """The cells' points, less the late penalty."""
+        return max(0.0, sum(cell.points for cell in self.cells) - self.penalty)
 
     @property
     def max_score(self):

@@ -7,7 +7,8 @@ import statistics
 from collections import Counter
 from pathlib import Path
 
-GRADES_FIELDS = ["student", "assignment", "score", "max_score", "status", "test_seed"]
+GRADES_FIELDS = ["student", "assignment", "score", "max_score", "status", "test_seed",
+                 "late_hours", "penalty"]
 CELLS_FIELDS = ["student", "assignment", "cell", "points", "max_points", "status", "message",
                 "diagnosis", "mistakes"]
 
@@ -17,13 +18,14 @@ def _number(value):
 
 
 def write_grades_csv(path, results):
-    """Write a row per student and assignment: score, max_score, status and the test seed."""
+    """Write a row per student and assignment: score (after any late penalty), max_score,
+    status, the test seed, the hours late and the penalty."""
     with open(path, "w", newline="") as file:
         writer = csv.writer(file)
         writer.writerow(GRADES_FIELDS)
         for r in results:
             writer.writerow([r.student, r.assignment, _number(r.score), _number(r.max_score),
-                             r.status, r.seed])
+                             r.status, r.seed, f"{r.late_hours:.2f}", _number(r.penalty)])
 
 
 def write_cells_csv(path, results):
@@ -46,6 +48,7 @@ def write_cells_json(path, results):
     """Write every submission with its cells as JSON: a list of objects, one per submission."""
     records = [{"student": r.student, "assignment": r.assignment, "score": r.score,
                 "max_score": r.max_score, "status": r.status, "test_seed": r.seed,
+                "late_hours": round(r.late_hours, 2), "penalty": r.penalty,
                 "cells": [{"cell": c.cell, "points": c.points, "max_points": c.max_points,
                            "status": c.status, "message": c.message,
                            "mistakes": [{"id": i, "diagnosis": d} for i, d in c.mistakes]}

@@ -1,0 +1,86 @@
+"""Due dates and late submissions: the penalty, and where it shows (grades.csv, feedback,
+the gradebook)."""
+
+import csv
+from datetime import timedelta
+
+import pytest
+from nbgrader.api import Gradebook
+
+from autograder import submissions
+from autograder.__main__ import main
+from autograder.course import gradebook_url
+from autograder.lateness import LatePolicy, PolicyError, parse_fraction, parse_rate, parse_time
+
+A = "03_vectorized_backprop"
+DUE = "2026-12-08 23:59:00 UTC"
+
+
+def test_times_rates_and_caps_are_read_as_written():
+    assert parse_time("2026-12-08 23:59") == parse_time("2026-12-09T00:59+01:00")
+    assert parse_time("2026-12-08 22:59:30.123456 UTC").tzinfo is not None
+    assert parse_rate("10%/day") == (0.10, "day") and parse_rate("2.5 % / hour") == (0.025, "hour")
+    assert parse_fraction("50%") == 0.5
+    for bad, parse in (("next friday-ish", parse_time), ("10/day", parse_rate),
+                       ("150%", parse_fraction)):
+        with pytest.raises(PolicyError):
+            parse(bad)
+
+
+def test_the_penalty_counts_started_units_up_to_the_cap_and_zero_after_the_cutoff():
+    due = parse_time(DUE)
+    policy = LatePolicy(due, 0.10, "day", 0.5, due + timedelta(days=7))
+    assert policy.penalty(due, 30, 36) == 0
+    assert policy.penalty(due + timedelta(minutes=1), 30, 36) == pytest.approx(3.6)
+    assert policy.penalty(due + timedelta(hours=26), 30, 36) == pytest.approx(7.2)
+    assert policy.penalty(due + timedelta(days=6, hours=1), 30, 36) == pytest.approx(18)
+    assert policy.penalty(due + timedelta(days=8), 30, 36) == 30
+    assert policy.penalty(due + timedelta(minutes=1), 2, 36) == 2  # never below zero
+
+
+def _submit(folder, student, when):
+    path = submissions.write(submissions.solved(A), folder, student, A)
+    if when is not None:
+        (path.parent / "timestamp.txt").write_text(str(when))
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    root = tmp_path_factory.mktemp("late")
+    due = parse_time(DUE)
+    _submit(root / "class", "on_time", due - timedelta(hours=1))
+    _submit(root / "class", "a_day_late", due + timedelta(hours=26))
+    _submit(root / "class", "too_late", due + timedelta(days=9))
+    _submit(root / "class", "no_timestamp", None)
+    out = root / "grading"
+    assert main(["grade", str(root / "class"), "--out", str(out), "--workers", "2",
+                 "--due", DUE, "--late-penalty", "10%/day", "--late-cap", "50%",
+                 "--cutoff", "2026-12-15 23:59"]) == 0
+    with open(out / "grades.csv") as file:
+        return out, {row["student"]: row for row in csv.DictReader(file)}
+
+
+def test_grades_csv_shows_the_lateness_and_the_penalty(graded):
+    _, rows = graded
+    assert (rows["on_time"]["score"], rows["on_time"]["penalty"]) == ("36", "0")
+    assert (rows["a_day_late"]["score"], rows["a_day_late"]["penalty"]) == ("28.8", "7.2")
+    assert rows["a_day_late"]["late_hours"] == "26.00"
+    assert "late by 26.0 h: -7.2 points (10%/day, at most 50%)" in rows["a_day_late"]["status"]
+    assert rows["too_late"]["score"] == "0" and "after the cutoff" in rows["too_late"]["status"]
+    assert "no timestamp.txt: lateness not checked" in rows["no_timestamp"]["status"]
+
+
+def test_the_feedback_and_the_gradebook_show_it_too(graded):
+    out, _ = graded
+    feedback = (out / "feedback" / "a_day_late" / f"{A}.html").read_text()
+    assert "late by 26.0 h: -7.2 points" in feedback and "28.8 /" in feedback
+    with Gradebook(gradebook_url(out / "course"), "backproplab") as gradebook:
+        notebook = gradebook.find_submission_notebook(A, A, "a_day_late")
+        assert notebook.late_submission_penalty == pytest.approx(7.2)
+        assert gradebook.find_submission(A, "a_day_late").timestamp.isoformat() == \
+            "2026-12-10T01:59:00"
+
+
+def test_a_policy_without_a_due_date_is_refused(tmp_path, capsys):
+    assert main(["grade", str(tmp_path), "--late-penalty", "10%/day"]) == 2
+    assert "need a due date (--due)" in capsys.readouterr().err
