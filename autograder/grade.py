@@ -309,5 +309,6 @@ def _judge_behind_boundary(content, out, course, student, assignment, settings, 
     verdict = session.run(staged, assignment, journal=journal,
                           log=out / "logs" / student / f"{assignment}.log", slot=slot, seed=seed,
                           cell_timeout=settings.timeout, call_timeout=settings.call_timeout,
-                          notebook_timeout=settings.notebook_timeout, hidden=hidden, isolate=settings.sandbox)
+                          notebook_timeout=settings.notebook_timeout, hidden=hidden,
+                          isolate=settings.sandbox)
     return verdict, verdict.notes

@@ -98,7 +98,8 @@ def _probe():
         box.remove()
     if probe.returncode != 0:
         said = probe.stderr.decode(errors="replace").strip().splitlines()
-        return f"{binary} could not build the sandbox: {said[-1] if said else 'exit %d' % probe.returncode}"
+        why = said[-1] if said else f"exit {probe.returncode}"
+        return f"{binary} could not build the sandbox: {why}"
     return None
 
 
@@ -108,11 +109,6 @@ def check():
     if problem:
         raise SandboxUnavailable("cannot isolate student code on this machine, so nothing was "
                                  f"graded.\n{problem}.\n{FIXES}")
-
-
-def isolation_available():
-    """Whether this machine can build the sandbox."""
-    return _probe() is None
 
 
 def prepare(hidden=(), isolate=True):
