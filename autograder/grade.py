@@ -116,6 +116,7 @@ def _grade_class(submissions, out, students, assignments, settings, workers, qui
         finally:
             slots.put(slot)
         report.write_feedback(out / "feedback", result)
+        report.write_nbgrader_feedback(course, result)
         return result
 
     pairs = [(student, assignment) for student in students for assignment in assignments]
@@ -192,14 +193,18 @@ def _prepare_course(course, assignments, timeout):
     return course.resolve()
 
 
-def _stage(content, course, student, assignment):
-    """Write a submission into the course directory (nbgrader's submitted folder); return the
-    copy's path."""
+def _stage(content, course, student, assignment, submission):
+    """Write a submission into the course directory (nbgrader's submitted folder, with the
+    timestamp and secret nbgrader's collect brought, where it did); return the copy's path."""
     target = course / "submitted" / student / assignment
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
     (target / f"{assignment}.ipynb").write_bytes(content)
+    for name, text in (("timestamp.txt", submission.timestamp),
+                       ("submission_secret.txt", submission.secret)):
+        if text is not None:
+            (target / name).write_text(text)
     return target / f"{assignment}.ipynb"
 
 
@@ -226,7 +231,7 @@ def _grade_one(submissions, out, course, student, assignment, settings, slot):
     content, matched = _matched(submission, assignment) if problem is None else (None, "")
     outcomes, notes = {}, []
     if problem is None and settings.engine == "nbgrader":
-        _stage(content, course, student, assignment)
+        _stage(content, course, student, assignment, submission)
         execution = autograde(course, assignment, student, timeout=settings.timeout,
                               notebook_timeout=settings.notebook_timeout, seed=seed)
         problem = None if execution.ok else execution.reason
@@ -238,7 +243,7 @@ def _grade_one(submissions, out, course, student, assignment, settings, slot):
             scores = record.scores(course, assignment, student)
     elif problem is None:
         verdict, notes = _judge_behind_boundary(content, out, course, student, assignment,
-                                                settings, slot, seed,
+                                                settings, slot, seed, submission,
                                                 hidden=[out, submissions.resolve()])
         outcomes = verdict.outcomes
         scores = record.record_autograded(course, assignment, student, verdict.points)
@@ -288,7 +293,7 @@ def _lateness(submission, policy, cells, problem):
 
 
 def _judge_behind_boundary(content, out, course, student, assignment, settings, slot, seed,
-                           hidden):
+                           submission, hidden):
     """Judge one submission with the boundary engine, or reuse what its journal recorded.
 
     Returns:
@@ -302,7 +307,7 @@ def _judge_behind_boundary(content, out, course, student, assignment, settings, 
     if previous and previous.complete and not settings.replace:
         return previous, [*previous.notes, "resubmitted: the recorded grade is kept "
                           "(grade with --replace to grade the new submission)"]
-    staged = _stage(content, course, student, assignment)
+    staged = _stage(content, course, student, assignment, submission)
     autograded = course / "autograded" / student / assignment
     autograded.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(staged, autograded / staged.name)  # where formgrader shows written answers

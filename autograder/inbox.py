@@ -31,6 +31,7 @@ class Submission:
     note: str = ""
     notebook: object = None
     timestamp: str = None  # nbgrader's timestamp.txt beside the notebook, if there is one
+    secret: str = None  # and its submission_secret.txt, which names the student's feedback
 
 
 def read(submissions, student, assignment):
@@ -55,7 +56,8 @@ def read(submissions, student, assignment):
             return Submission(problem=f"missing notebook: no {expected}; found "
                                       f"{', '.join(notebooks)}")
         content = _read_file(folders[-1], name)
-        timestamp = _timestamp(folders[-1])
+        timestamp = _small_file(folders[-1], "timestamp.txt")
+        secret = _small_file(folders[-1], "submission_secret.txt")
     except Refused as refusal:
         return Submission(problem=f"refused: {refusal}")
     finally:
@@ -64,7 +66,7 @@ def read(submissions, student, assignment):
     notebook, problem = _parsed(content)
     if problem:
         return Submission(problem=problem)
-    return Submission(content, None, note, notebook, timestamp)
+    return Submission(content, None, note, notebook, timestamp, secret)
 
 
 class Refused(Exception):
@@ -121,17 +123,18 @@ def _read_file(folder, name):
     return content
 
 
-def _timestamp(folder):
-    """The text of timestamp.txt in folder fd `folder` (nbgrader's collect writes it), or None."""
+def _small_file(folder, name):
+    """The text of the small file `name` in folder fd `folder` (nbgrader's collect writes
+    timestamp.txt and submission_secret.txt beside the notebook), or None."""
     try:
-        mode = os.stat("timestamp.txt", dir_fd=folder, follow_symlinks=False).st_mode
+        mode = os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode
     except FileNotFoundError:
         return None
     if not stat.S_ISREG(mode):
-        raise Refused(f"timestamp.txt is {_kind(mode)}, not a file")
-    fd = os.open("timestamp.txt", os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
+        raise Refused(f"{name} is {_kind(mode)}, not a file")
+    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
     with os.fdopen(fd, "rb") as file:
-        return file.read(256).decode("utf-8", errors="replace").strip()
+        return file.read(256).decode("utf-8", errors="replace")  # as written: the secret is hashed
 
 
 def _parsed(content):

@@ -24,7 +24,7 @@ def parse_time(text, what="a date"):
     """A moment from text such as "2026-12-08 23:59", "2026-12-08T23:59+01:00" or nbgrader's
     "2026-12-08 22:59:30.123456 UTC"; a time without a zone is taken as UTC."""
     try:
-        moment = dates.parse(text)
+        moment = dates.parse(text.strip())
     except (ValueError, OverflowError):
         raise PolicyError(f"{what} {text!r} is not a date and time; write it like "
                           "2026-12-08 23:59 or 2026-12-08T23:59+01:00") from None

@@ -3,6 +3,7 @@
 import csv
 import html
 import json
+import shutil
 import statistics
 from collections import Counter
 from pathlib import Path
@@ -113,6 +114,24 @@ def write_feedback(folder, result):
     """Write folder/<student>/<assignment>.html; return its path."""
     path = Path(folder) / result.student / f"{result.assignment}.html"
     path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(feedback_html(result))
+    return path
+
+
+def write_nbgrader_feedback(course, result):
+    """Where nbgrader's `release_feedback` looks, for a submission that came through its
+    exchange: course/feedback/<student>/<assignment>/<assignment>.html, beside the timestamp
+    and secret of the submission (by which the student's `fetch_feedback` finds it). Returns
+    the path, or None for a submission that did not come through the exchange."""
+    submitted = Path(course) / "submitted" / result.student / result.assignment
+    if not (submitted / "submission_secret.txt").is_file():
+        return None
+    folder = Path(course) / "feedback" / result.student / result.assignment
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("timestamp.txt", "submission_secret.txt"):
+        if (submitted / name).is_file():
+            shutil.copyfile(submitted / name, folder / name)
+    path = folder / f"{result.assignment}.html"
     path.write_text(feedback_html(result))
     return path
 

@@ -84,3 +84,32 @@ def test_the_feedback_and_the_gradebook_show_it_too(graded):
 def test_a_policy_without_a_due_date_is_refused(tmp_path, capsys):
     assert main(["grade", str(tmp_path), "--late-penalty", "10%/day"]) == 2
     assert "need a due date (--due)" in capsys.readouterr().err
+
+
+def test_feedback_lands_where_nbgrader_releases_it_from(tmp_path):
+    """A submission collected through nbgrader's exchange (timestamp and secret beside it)
+    gets its feedback in course/feedback/, and nbgrader's release_feedback publishes it under
+    the name the student's fetch_feedback looks for."""
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange.default.release_feedback import ExchangeReleaseFeedback
+    from nbgrader.utils import notebook_hash
+
+    from autograder.course import nbgrader_config
+
+    path = submissions.write(submissions.solved(A), tmp_path / "submitted", "ada", A)
+    (path.parent / "timestamp.txt").write_text("2026-12-01 10:00:00.000000 UTC")
+    (path.parent / "submission_secret.txt").write_text("a1b2c3")
+    out = tmp_path / "grading"
+    assert main(["grade", str(tmp_path / "submitted"), "--out", str(out)]) == 0
+    course = out / "course"
+    assert (course / "feedback" / "ada" / A / f"{A}.html").is_file()
+
+    config = nbgrader_config(course)
+    config.CourseDirectory.course_id = "backprop"
+    config.CourseDirectory.assignment_id = A
+    config.Exchange.root = str(tmp_path / "exchange")
+    (tmp_path / "exchange").mkdir()
+    ExchangeReleaseFeedback(coursedir=CourseDirectory(config=config), config=config).start()
+    released = tmp_path / "exchange" / "backprop" / "feedback" / \
+        f"{notebook_hash(secret='a1b2c3', notebook_id=A)}.html"
+    assert "feedback for ada" in released.read_text()
