@@ -267,29 +267,30 @@ def _grade_one(submissions, out, course, student, assignment, settings, slot):
                               for m in judge.diagnose(assignment, cell, outcome.message))
         cells.append(CellResult(cell, score.points, score.max_points, outcome.status,
                                 outcome.message, explained))
-    late_hours, penalty, late_note = _lateness(submission, settings.late, cells, problem)
+    submitted, late_hours, penalty, late_note = _lateness(submission, settings.late, cells,
+                                                          problem)
     if late_note:
         status += f"; {late_note}"
     if penalty or late_hours:
-        record.record_late(course, assignment, student,
-                           parse_time(submission.timestamp), penalty)
+        record.record_late(course, assignment, student, submitted, penalty)
     return SubmissionResult(student, assignment, status, tuple(cells), seed, late_hours,
                             penalty)
 
 
 def _lateness(submission, policy, cells, problem):
-    """(hours late, penalty, what the status says) of a submission under `policy`."""
+    """(when it was submitted, hours late, penalty, what the status says) of a submission
+    under `policy`."""
     if policy.due is None or problem is not None:
-        return 0.0, 0.0, ""
+        return None, 0.0, 0.0, ""
     if submission.timestamp is None:
-        return 0.0, 0.0, "no timestamp.txt: lateness not checked"
+        return None, 0.0, 0.0, "no timestamp.txt: lateness not checked"
     try:
         submitted = parse_time(submission.timestamp, "timestamp.txt")
     except PolicyError as error:
-        return 0.0, 0.0, f"{error}: lateness not checked"
+        return None, 0.0, 0.0, f"{error}: lateness not checked"
     points = sum(c.points for c in cells)
     penalty = policy.penalty(submitted, points, sum(c.max_points for c in cells))
-    return policy.hours_late(submitted), penalty, policy.describe(submitted, penalty)
+    return submitted, policy.hours_late(submitted), penalty, policy.describe(submitted, penalty)
 
 
 def _judge_behind_boundary(content, out, course, student, assignment, settings, slot, seed,

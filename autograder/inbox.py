@@ -101,21 +101,30 @@ def _open_folder(parent, name, label):
         raise Refused(f"{label} cannot be opened ({error.strerror})") from None
 
 
-def _read_file(folder, name):
-    """The bytes of regular file `name` in folder fd `folder`, at most MAX_BYTES."""
+def _open_regular(folder, name, what):
+    """Regular file `name` of folder fd `folder`, opened without following a link or blocking
+    on a FIFO; `what` it should be, for the refusal."""
     mode = os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode
     if not stat.S_ISREG(mode):
-        raise Refused(f"{name} is {_kind(mode)}, not a notebook file")
+        raise Refused(f"{name} is {_kind(mode)}, not {what}")
     try:
         fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
     except OSError as error:
         raise Refused(f"{name} cannot be opened ({error.strerror})") from None
-    with os.fdopen(fd, "rb") as file:
-        info = os.fstat(file.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise Refused(f"{name} is {_kind(info.st_mode)}, not a notebook file")
-        if info.st_size > MAX_BYTES:
-            raise Refused(f"{name} is {info.st_size / 2**20:.0f} MiB; a notebook may have "
+    file = os.fdopen(fd, "rb")
+    info = os.fstat(file.fileno())
+    if not stat.S_ISREG(info.st_mode):  # it changed between the look and the open
+        file.close()
+        raise Refused(f"{name} is {_kind(info.st_mode)}, not {what}")
+    return file, info.st_size
+
+
+def _read_file(folder, name):
+    """The bytes of regular file `name` in folder fd `folder`, at most MAX_BYTES."""
+    file, size = _open_regular(folder, name, "a notebook file")
+    with file:
+        if size > MAX_BYTES:
+            raise Refused(f"{name} is {size / 2**20:.0f} MiB; a notebook may have "
                           f"{MAX_BYTES >> 20} MiB at most (clear its outputs)")
         content = file.read(MAX_BYTES + 1)
     if len(content) > MAX_BYTES:
@@ -127,13 +136,10 @@ def _small_file(folder, name):
     """The text of the small file `name` in folder fd `folder` (nbgrader's collect writes
     timestamp.txt and submission_secret.txt beside the notebook), or None."""
     try:
-        mode = os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode
+        file, _ = _open_regular(folder, name, "a file")
     except FileNotFoundError:
         return None
-    if not stat.S_ISREG(mode):
-        raise Refused(f"{name} is {_kind(mode)}, not a file")
-    fd = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK, dir_fd=folder)
-    with os.fdopen(fd, "rb") as file:
+    with file:
         return file.read(256).decode("utf-8", errors="replace")  # as written: the secret is hashed
 
 

@@ -152,12 +152,9 @@ class Judge:
         self.student.start()
         self.mirror.clear()
         self.student_names = {}
-        self.in_notebook = True
-        try:
+        with self._notebook_running():
             for index in range(self.cursor):
                 self._run_cell(index)
-        finally:
-            self.in_notebook = False
         self._refresh()
 
     def advance(self, upto):
@@ -184,13 +181,19 @@ class Judge:
         """Run the program's cells up to `upto` with the notebook's own names: a test's
         bindings (the course's versions of earlier exercises) are for the tests alone, so the
         notebook's cells run the student's own code, as in their kernel, and at its speed."""
-        self.in_notebook = True
-        try:
+        with self._notebook_running():
             for name in self.student.request("unbind", label="the notebook's names"):
                 self.mirror.pop(name, None)
             while self.cursor < upto:
                 self.cursor += 1
                 self._run_cell(self.cursor - 1)
+
+    @contextlib.contextmanager
+    def _notebook_running(self):
+        """While the notebook's own cells run, the tests' bindings are not pushed."""
+        self.in_notebook = True
+        try:
+            yield
         finally:
             self.in_notebook = False
 
