@@ -97,8 +97,10 @@ def _export(args):
 def _bundle(args):
     from autograder.bundle import bundle
 
-    folder, archive = bundle(args.out)
-    print(f"student bundle: {folder}\n                {archive}")
+    wheel, folder, archive = bundle(args.out)
+    print(f"helper package: {wheel}\n"
+          f"student bundle: {folder}\n"
+          f"                {archive}")
     return 0
 
 
@@ -178,8 +180,9 @@ def parser():
     export.add_argument("--force", action="store_true", help="overwrite an existing file")
     export.set_defaults(run=_export)
 
-    bundle = commands.add_parser("bundle", help="write the student distribution (a folder "
-                                 "and a zip): notebooks, helper package, data, figures")
+    bundle = commands.add_parser("bundle", help="write the helper package's wheel (with "
+                                 "the data) and the student distribution (a folder and a zip): "
+                                 "notebooks, that wheel, figures")
     bundle.add_argument("--out", default="dist", metavar="DIR",
                         help="where to write it (default: dist)")
     bundle.set_defaults(run=_bundle)

@@ -1,8 +1,9 @@
 """Offline loaders for the course data sets: UCI Heart Disease (Cleveland), Iris and MNIST.
 
-All files are bundled in the repository's ``data/`` folder (see ``data/README.md`` for their
-sources, licenses and citations). Set the environment variable ``BACKPROPLAB_DATA`` to use another
-folder. Every file is checked against its SHA-256 in ``SHA256`` before it is parsed, so an edited or
+All files are bundled: in a checkout of the course they are its ``data/`` folder (see
+``data/README.md`` for their sources, licenses and citations), and the wheel of this package carries
+them as package data, in ``backproplab/datasets/``. Set the environment variable ``BACKPROPLAB_DATA``
+to use another folder. Every file is checked against its SHA-256 in ``SHA256`` before it is parsed, so an edited or
 truncated file fails loudly instead of silently changing results.
 
 Labels are always ``np.int64`` (also for MNIST, stored as uint8), so arithmetic on them such as ``y - 1``
@@ -98,12 +99,22 @@ class Dataset:
                 f"class_names={self.class_names})")
 
 
+_PACKAGED = Path(__file__).resolve().parent / "datasets"  # where the wheel puts them
+_CHECKOUT = Path(__file__).resolve().parent.parent / "data"
+
+
 def data_dir() -> Path:
-    """Return the data folder: ``$BACKPROPLAB_DATA`` if set, else ``data/`` next to the package."""
-    return Path(os.environ.get("BACKPROPLAB_DATA") or Path(__file__).resolve().parent.parent / "data")
+    """Return the data folder: ``$BACKPROPLAB_DATA`` if set, else the data installed with the
+    package (``backproplab/datasets/``, from the wheel), else the checkout's ``data/``."""
+    if os.environ.get("BACKPROPLAB_DATA"):
+        return Path(os.environ["BACKPROPLAB_DATA"])
+    return _PACKAGED if _PACKAGED.is_dir() else _CHECKOUT
 
 
 def _how_to_fix(name: str) -> str:
+    if data_dir() == _PACKAGED:
+        return ("Reinstall the helper package: `pip install --force-reinstall --no-deps "
+                "backproplab-<version>-py3-none-any.whl`.")
     hint = f"Restore it with `git checkout -- data/{name}`, or re-download it from {_ORIGIN[name]}"
     if name == "train-images-idx3-ubyte.gz":
         # The bundled file is a re-compression of the original (see data/README.md), so a fresh download differs.

@@ -78,14 +78,16 @@ def run(notebook, assignment, *, journal, log, slot, seed, cell_timeout, call_ti
     if not isolate:
         command.append("--unsafe-no-sandbox")
     environment = {**os.environ, "BACKPROPLAB_TEST_SEED": str(seed), "MPLBACKEND": "Agg"}
-    process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL,
-                               stderr=open(log, "ab"))
-    try:
-        process.wait(timeout=notebook_timeout + 60)
-        stopped = None if process.returncode == 0 else f"the judge failed (exit {process.returncode})"
-    except subprocess.TimeoutExpired:
-        kill_tree(process.pid)
-        stopped = f"timeout: grading took longer than {notebook_timeout} s"
+    with open(log, "ab") as judge_log:
+        process = subprocess.Popen(command, env=environment, stdout=subprocess.DEVNULL,
+                                   stderr=judge_log)
+        try:
+            process.wait(timeout=notebook_timeout + 60)
+            stopped = (None if process.returncode == 0
+                       else f"the judge failed (exit {process.returncode})")
+        except subprocess.TimeoutExpired:
+            kill_tree(process.pid)
+            stopped = f"timeout: grading took longer than {notebook_timeout} s"
     verdict = read_journal(journal)
     if stopped and not verdict.complete:
         verdict.notes.append(stopped)

@@ -63,3 +63,15 @@ def test_points_table_matches_the_graded_cells(assignment):
             total = float(re.findall(r"[\d.]+", columns[-1])[0])
     assert table == points, "the points table at the top disagrees with the cells' metadata"
     assert total == sum(points.values())
+
+
+def test_every_notebook_first_runs_the_same_install_cell():
+    """Hosted Jupyter: the first code cell of every notebook installs the helper package where
+    it is missing (tests/autograder/test_bundle.py runs it), and it is the same cell in each."""
+    firsts = {}
+    for assignment in ASSIGNMENTS:
+        for path in (master_path(assignment), release_path(assignment)):
+            cells = nbformat.read(path, as_version=4).cells
+            firsts[path] = next(cell.source for cell in cells if cell.cell_type == "code")
+    assert len(set(firsts.values())) == 1, "the notebooks' install cells differ"
+    assert 'find_spec("backproplab") is None' in next(iter(firsts.values()))

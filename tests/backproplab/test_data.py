@@ -199,6 +199,17 @@ def test_data_dir_default_and_override(monkeypatch, tmp_path):
     assert data.data_dir() == tmp_path
 
 
+def test_data_installed_with_the_package_comes_before_the_checkouts(monkeypatch, tmp_path):
+    """The wheel puts the data sets in backproplab/datasets/; a broken file there is fixed by
+    reinstalling, not by git."""
+    monkeypatch.delenv("BACKPROPLAB_DATA", raising=False)
+    monkeypatch.setattr(data, "_PACKAGED", tmp_path)
+    assert data.data_dir() == tmp_path
+    (tmp_path / "iris.names").write_text("edited")
+    with pytest.raises(data.DataFileError, match="pip install --force-reinstall"):
+        data.verify("iris.names")
+
+
 def test_every_bundled_file_is_registered_and_verifies():
     bundled = {p.name for p in data.data_dir().iterdir() if p.name != "README.md"}
     assert bundled == set(data.SHA256)
