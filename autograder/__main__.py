@@ -22,7 +22,8 @@ def _grade(args):
     settings = Settings(engine=args.engine, timeout=args.timeout,
                         call_timeout=args.call_timeout,
                         notebook_timeout=args.notebook_timeout or 0, replace=args.replace,
-                        sandbox=not args.unsafe_no_sandbox, late=_late_policy(args))
+                        sandbox=not args.unsafe_no_sandbox, late=_late_policy(args),
+                        gradebook=args.gradebook)
     results = grade(args.submissions, assignments=args.assignment, out=args.out,
                     settings=settings, workers=args.workers)
     print(grade_table(results))
@@ -32,15 +33,10 @@ def _grade(args):
 
 
 def _late_policy(args):
-    from autograder.lateness import LatePolicy, PolicyError, parse_fraction, parse_rate, parse_time
+    from autograder.lateness import LatePolicy, parse_fraction, parse_rate, parse_time
 
-    given = [args.late_penalty, args.late_cap, args.cutoff]
-    if args.due is None:
-        if any(given):
-            raise PolicyError("--late-penalty, --late-cap and --cutoff need a due date (--due)")
-        return LatePolicy()
     rate, unit = parse_rate(args.late_penalty) if args.late_penalty else (0.0, "day")
-    return LatePolicy(parse_time(args.due, "--due"), rate, unit,
+    return LatePolicy(parse_time(args.due, "--due") if args.due else None, rate, unit,
                       parse_fraction(args.late_cap) if args.late_cap else 1.0,
                       parse_time(args.cutoff, "--cutoff") if args.cutoff else None)
 
@@ -138,7 +134,12 @@ def parser():
                        help="regrade submissions that changed since they were graded")
     grade.add_argument("--due", metavar="DATETIME",
                        help="the due date, e.g. '2026-12-08 23:59+01:00' (UTC without a "
-                       "zone); submissions are timed by nbgrader's timestamp.txt")
+                       "zone); submissions are timed by nbgrader's timestamp.txt (default: "
+                       "each assignment's due date in the gradebook)")
+    grade.add_argument("--gradebook", metavar="FILE", type=Path,
+                       help="the nbgrader gradebook.db that holds the due dates (default: the "
+                       "one beside SUBMISSIONS, when SUBMISSIONS is an nbgrader course's "
+                       "submitted folder); it is only read")
     grade.add_argument("--late-penalty", metavar="RATE",
                        help="points lost per hour or day late, started ones included, as a "
                        "share of the assignment's points: '10%%/day', '2%%/hour' (default: "

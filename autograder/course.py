@@ -90,13 +90,20 @@ def nbgrader_config(root, *, timeout=DEFAULT_TIMEOUT):
     return config
 
 
+# Left to the instructor's own nbgrader configuration: `nbgrader release_feedback`, run in
+# the course directory, must use the class's exchange and course id, not this one's.
+INSTRUCTOR_SETTINGS = {("Exchange", "root"), ("CourseDirectory", "course_id")}
+
+
 def write_nbgrader_config(root, config):
-    """Write `config` as root/nbgrader_config.py, so `nbgrader formgrader` and `nbgrader export`
-    run in the course directory see the same settings."""
+    """Write `config` as root/nbgrader_config.py, so `nbgrader formgrader`, `nbgrader export`
+    and `nbgrader release_feedback` run in the course directory see the same settings (but
+    the exchange's: INSTRUCTOR_SETTINGS)."""
     lines = ["# Written by `python -m autograder grade`; edits are overwritten.", "c = get_config()"]
     for section, values in config.items():
         for name, value in values.items():
-            lines.append(f"c.{section}.{name} = {value!r}")
+            if (section, name) not in INSTRUCTOR_SETTINGS:
+                lines.append(f"c.{section}.{name} = {value!r}")
     (Path(root) / "nbgrader_config.py").write_text("\n".join(lines) + "\n")
 
 

@@ -13,7 +13,7 @@ import sys
 import warnings
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import nbformat
@@ -52,7 +52,11 @@ class Settings:
       grade stays and the status says so).
     - sandbox: run student code in the sandbox (boundary engine); False is
       --unsafe-no-sandbox, and every status then says so.
-    - late: the due date and the late policy (lateness.LatePolicy).
+    - late: the due date and the late policy (lateness.LatePolicy). Without a due date
+      there, each assignment's comes from `gradebook`.
+    - gradebook: an instructor's nbgrader gradebook.db to read due dates from; None reads the
+      one beside SUBMISSIONS (nbgrader's course directory, when SUBMISSIONS is its
+      `submitted` folder), if there is one.
     """
 
     engine: str = "boundary"
@@ -62,6 +66,7 @@ class Settings:
     replace: bool = False
     sandbox: bool = True
     late: LatePolicy = LatePolicy()
+    gradebook: Path = None
 
     def __post_init__(self):
         if self.engine not in ENGINES:
@@ -95,16 +100,45 @@ def grade(submissions, *, assignments=None, out="grading", settings=Settings(), 
             sandbox.check()  # before anything is written
         except sandbox.SandboxUnavailable as error:
             raise GradingError(str(error)) from None
+    policies = _late_policies(submissions, assignments, settings, quiet)
     with _warnings_logged(out / "logs" / "grade.log"):
-        results = _grade_class(submissions, out, students, assignments, settings, workers,
-                               quiet)
+        results = _grade_class(submissions, out, students, policies, settings, workers, quiet)
     return results
 
 
-def _grade_class(submissions, out, students, assignments, settings, workers, quiet):
+def _late_policies(submissions, assignments, settings, quiet):
+    """{assignment: LatePolicy}: the command line's due date, or else the gradebook's."""
+    policy, gradebook = settings.late, settings.gradebook
+    if gradebook is None and (submissions.parent / "gradebook.db").is_file():
+        gradebook = submissions.parent / "gradebook.db"
+    due = {}
+    if policy.due is None and gradebook is not None:
+        if not Path(gradebook).is_file():
+            raise GradingError(f"--gradebook {gradebook}: no such file")
+        try:
+            due = record.due_dates(gradebook, assignments)
+        except ValueError as error:
+            raise GradingError(str(error)) from None
+    if policy.charges and policy.due is None and not due:
+        raise GradingError("--late-penalty, --late-cap and --cutoff need a due date: give it "
+                           "with --due, or set it in nbgrader's gradebook (nbgrader db "
+                           "assignment add ID --duedate=...) and name it with --gradebook")
+    if not quiet:
+        for assignment, moment in due.items():
+            print(f"{assignment} is due {moment:%Y-%m-%d %H:%M} UTC (from {gradebook})",
+                  file=sys.stderr)
+    return {a: policy if policy.due is not None else replace(policy, due=due.get(a))
+            for a in assignments}
+
+
+def _grade_class(submissions, out, students, policies, settings, workers, quiet):
     """Grade every (student, assignment) pair with `workers` at a time; write the reports."""
+    assignments = list(policies)
     course = _prepare_course(out / "course", assignments, settings.timeout)
     record.add_students(course, students)
+    for assignment, policy in policies.items():
+        if policy.due is not None:
+            record.record_due_date(course, assignment, policy.due)
     slots = queue.Queue()
     for slot in range(workers):
         slots.put(slot)
@@ -112,7 +146,8 @@ def _grade_class(submissions, out, students, assignments, settings, workers, qui
     def grade_pair(pair):
         slot = slots.get()  # each worker's student processes run as their own user
         try:
-            result = _grade_one(submissions, out.resolve(), course, *pair, settings, slot)
+            result = _grade_one(submissions, out.resolve(), course, *pair,
+                                replace(settings, late=policies[pair[1]]), slot)
         finally:
             slots.put(slot)
         report.write_feedback(out / "feedback", result)
@@ -193,19 +228,26 @@ def _prepare_course(course, assignments, timeout):
     return course.resolve()
 
 
-def _stage(content, course, student, assignment, submission):
-    """Write a submission into the course directory (nbgrader's submitted folder, with the
-    timestamp and secret nbgrader's collect brought, where it did); return the copy's path."""
+def _file_receipt(course, student, assignment, submission):
+    """Start the submission's folder in the course directory (nbgrader's submitted folder)
+    with the timestamp and secret nbgrader's collect brought, where it did: the feedback is
+    filed by them, so they are always the latest submission's, even when a recorded grade is
+    kept or the notebook cannot be read."""
     target = course / "submitted" / student / assignment
     if target.exists():
         shutil.rmtree(target)
     target.mkdir(parents=True)
-    (target / f"{assignment}.ipynb").write_bytes(content)
     for name, text in (("timestamp.txt", submission.timestamp),
                        ("submission_secret.txt", submission.secret)):
         if text is not None:
             (target / name).write_text(text)
-    return target / f"{assignment}.ipynb"
+
+
+def _stage(content, course, student, assignment):
+    """Write a submission's notebook beside its receipt; return the copy's path."""
+    path = course / "submitted" / student / assignment / f"{assignment}.ipynb"
+    path.write_bytes(content)
+    return path
 
 
 def _matched(submission, assignment):
@@ -227,11 +269,12 @@ def test_seed(student, assignment):
 def _grade_one(submissions, out, course, student, assignment, settings, slot):
     seed = test_seed(student, assignment)
     submission = inbox.read(submissions, student, assignment)
+    _file_receipt(course, student, assignment, submission)
     problem, note = submission.problem, submission.note
     content, matched = _matched(submission, assignment) if problem is None else (None, "")
     outcomes, notes = {}, []
     if problem is None and settings.engine == "nbgrader":
-        _stage(content, course, student, assignment, submission)
+        _stage(content, course, student, assignment)
         execution = autograde(course, assignment, student, timeout=settings.timeout,
                               notebook_timeout=settings.notebook_timeout, seed=seed)
         problem = None if execution.ok else execution.reason
@@ -243,7 +286,7 @@ def _grade_one(submissions, out, course, student, assignment, settings, slot):
             scores = record.scores(course, assignment, student)
     elif problem is None:
         verdict, notes = _judge_behind_boundary(content, out, course, student, assignment,
-                                                settings, slot, seed, submission,
+                                                settings, slot, seed,
                                                 hidden=[out, submissions.resolve()])
         outcomes = verdict.outcomes
         scores = record.record_autograded(course, assignment, student, verdict.points)
@@ -280,8 +323,10 @@ def _grade_one(submissions, out, course, student, assignment, settings, slot):
 def _lateness(submission, policy, cells, problem):
     """(when it was submitted, hours late, penalty, what the status says) of a submission
     under `policy`."""
-    if policy.due is None or problem is not None:
+    if problem is not None or (policy.due is None and not policy.charges):
         return None, 0.0, 0.0, ""
+    if policy.due is None:
+        return None, 0.0, 0.0, "no due date (--due, or the gradebook's): lateness not checked"
     if submission.timestamp is None:
         return None, 0.0, 0.0, "no timestamp.txt: lateness not checked"
     try:
@@ -294,7 +339,7 @@ def _lateness(submission, policy, cells, problem):
 
 
 def _judge_behind_boundary(content, out, course, student, assignment, settings, slot, seed,
-                           submission, hidden):
+                           hidden):
     """Judge one submission with the boundary engine, or reuse what its journal recorded.
 
     Returns:
@@ -308,7 +353,7 @@ def _judge_behind_boundary(content, out, course, student, assignment, settings, 
     if previous and previous.complete and not settings.replace:
         return previous, [*previous.notes, "resubmitted: the recorded grade is kept "
                           "(grade with --replace to grade the new submission)"]
-    staged = _stage(content, course, student, assignment, submission)
+    staged = _stage(content, course, student, assignment)
     autograded = course / "autograded" / student / assignment
     autograded.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(staged, autograded / staged.name)  # where formgrader shows written answers

@@ -60,6 +60,11 @@ class LatePolicy:
     cap: float = 1.0
     cutoff: datetime = None
 
+    @property
+    def charges(self):
+        """Whether lateness costs points (a penalty rate or a cutoff), not only reported."""
+        return self.rate > 0 or self.cutoff is not None
+
     def hours_late(self, submitted):
         """How many hours after the due date `submitted` is (0 when on time)."""
         if self.due is None or submitted is None:

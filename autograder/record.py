@@ -6,6 +6,7 @@ invalid, crashed, timed out), this module records zeros through the same gradebo
 "needs manual grade" limbo.
 """
 
+import sqlite3
 from dataclasses import dataclass
 from datetime import timezone
 
@@ -106,6 +107,36 @@ def record_autograded(course, assignment, student, points):
                 grade.needs_manual_grade = False
         gradebook.db.commit()
     return scores(course, assignment, student)
+
+
+def due_dates(gradebook, assignments):
+    """The due dates that an instructor's nbgrader gradebook (a gradebook.db file) sets, read
+    without changing it: {assignment: aware UTC datetime}, for those that have one.
+
+    Raises ValueError, saying which file, when it is not a gradebook nbgrader can read."""
+    try:
+        with sqlite3.connect(f"file:{gradebook}?mode=ro", uri=True) as db:
+            rows = db.execute("SELECT name, duedate FROM assignment").fetchall()
+    except sqlite3.Error as error:
+        raise ValueError(f"{gradebook} is not an nbgrader gradebook ({error}); name one with "
+                         "--gradebook, or give the due date with --due") from None
+    # nbgrader stores due dates in UTC, without a zone
+    return {name: nbgrader_time(due) for name, due in rows if name in assignments and due}
+
+
+def nbgrader_time(text):
+    """An aware datetime from nbgrader's naive UTC text, "2026-12-08 22:59:00.000000"."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+
+def record_due_date(course, assignment, due):
+    """Set the assignment's due date in our gradebook too, so nbgrader's own tools agree."""
+    with _open(course) as gradebook:
+        gradebook.find_assignment(assignment).duedate = (
+            due.astimezone(timezone.utc).replace(tzinfo=None))
+        gradebook.db.commit()
 
 
 def record_late(course, assignment, student, submitted, penalty):

@@ -82,8 +82,53 @@ def test_the_feedback_and_the_gradebook_show_it_too(graded):
 
 
 def test_a_policy_without_a_due_date_is_refused(tmp_path, capsys):
-    assert main(["grade", str(tmp_path), "--late-penalty", "10%/day"]) == 2
-    assert "need a due date (--due)" in capsys.readouterr().err
+    _submit(tmp_path / "class", "ada", parse_time(DUE))
+    assert main(["grade", str(tmp_path / "class"), "--out", str(tmp_path / "grading"),
+                 "--late-penalty", "10%/day"]) == 2
+    assert "need a due date: give it with --due, or set it in nbgrader's gradebook" in \
+        capsys.readouterr().err
+    assert not (tmp_path / "grading").exists()
+
+
+def _instructors_gradebook(course, due):
+    """An nbgrader course directory's gradebook.db with A due at `due`, as `nbgrader db
+    assignment add A --duedate=...` leaves it."""
+    course.mkdir(parents=True, exist_ok=True)
+    with Gradebook(gradebook_url(course), "ml101") as gradebook:
+        gradebook.add_assignment(A, duedate=due.replace(tzinfo=None))
+
+
+def test_the_due_date_comes_from_the_gradebook_beside_the_submissions(tmp_path, capsys):
+    """Grading nbgrader's course/submitted: the due date is the one the instructor set in
+    course/gradebook.db (read, never changed); --due, when given, wins."""
+    due = parse_time(DUE)
+    _instructors_gradebook(tmp_path / "course", due)
+    before = (tmp_path / "course" / "gradebook.db").read_bytes()
+    _submit(tmp_path / "course" / "submitted", "a_day_late", due + timedelta(hours=26))
+    out = tmp_path / "grading"
+    assert main(["grade", str(tmp_path / "course" / "submitted"), "--out", str(out),
+                 "--late-penalty", "10%/day"]) == 0
+    assert f"{A} is due 2026-12-08 23:59 UTC (from " in capsys.readouterr().err
+    with open(out / "grades.csv") as file:
+        row, = csv.DictReader(file)
+    assert (row["score"], row["penalty"], row["late_hours"]) == ("28.8", "7.2", "26.00")
+    with Gradebook(gradebook_url(out / "course"), "backproplab") as gradebook:
+        assert gradebook.find_assignment(A).duedate == due.replace(tzinfo=None)
+    assert (tmp_path / "course" / "gradebook.db").read_bytes() == before
+
+    assert main(["grade", str(tmp_path / "course" / "submitted"), "--out", str(out),
+                 "--due", "2026-12-12 00:00", "--late-penalty", "10%/day", "--replace"]) == 0
+    with open(out / "grades.csv") as file:
+        row, = csv.DictReader(file)
+    assert (row["score"], row["penalty"]) == ("36", "0")
+
+
+def test_a_gradebook_that_is_not_one_is_refused(tmp_path, capsys):
+    _submit(tmp_path / "class", "ada", None)
+    (tmp_path / "notes.db").write_text("not a database")
+    assert main(["grade", str(tmp_path / "class"), "--out", str(tmp_path / "grading"),
+                 "--gradebook", str(tmp_path / "notes.db")]) == 2
+    assert "notes.db is not an nbgrader gradebook" in capsys.readouterr().err
 
 
 def test_feedback_lands_where_nbgrader_releases_it_from(tmp_path):
@@ -113,3 +158,18 @@ def test_feedback_lands_where_nbgrader_releases_it_from(tmp_path):
     released = tmp_path / "exchange" / "backprop" / "feedback" / \
         f"{notebook_hash(secret='a1b2c3', notebook_id=A)}.html"
     assert "feedback for ada" in released.read_text()
+
+
+def test_a_resubmissions_feedback_is_filed_under_the_new_submission(tmp_path):
+    """`collect --update` brings a new timestamp and secret, even for the same notebook (its
+    recorded grade is kept): fetch_feedback looks for the page under the new ones."""
+    path = submissions.write(submissions.solved(A), tmp_path / "submitted", "ada", A)
+    out = tmp_path / "grading"
+    receipt = out / "course" / "feedback" / "ada" / A
+    for timestamp, secret in (("2026-12-01 10:00:00.000000 UTC", "first"),
+                              ("2026-12-02 10:00:00.000000 UTC", "second")):
+        (path.parent / "timestamp.txt").write_text(timestamp)
+        (path.parent / "submission_secret.txt").write_text(secret)
+        assert main(["grade", str(tmp_path / "submitted"), "--out", str(out)]) == 0
+        assert (receipt / "submission_secret.txt").read_text() == secret
+        assert (receipt / "timestamp.txt").read_text() == timestamp
