@@ -1,6 +1,10 @@
 """Computational graphs: small expression graphs, evaluated forward and backward, and drawn.
 
-A graph is a tuple of :class:`Node` in topological order (inputs first, the output last).
+A graph is a tuple of :class:`Node` in topological order (inputs first, the output last). Each
+node that is not an input is a gate, one of `OPS`: the table holds, per gate, the number of
+inputs it takes, its forward function, its local derivatives and the text drawn inside it, side
+by side, so a new gate is one entry there.
+
 :func:`evaluate` computes every node's forward value and, by reverse-mode accumulation of the
 local derivatives of each gate, the derivative of the output with respect to every node.
 :func:`draw_graph` draws a graph with the forward value of each node **above** the edges that
@@ -15,16 +19,59 @@ on a piece of a network.
 
 import math
 from dataclasses import dataclass
+from typing import Callable, Optional
 
-import matplotlib.pyplot as plt
-from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import Circle, FancyBboxPatch
 
-from backproplab.diagrams import BACKWARD, FORWARD
-
-#: The gates a Node can be, with the number of inputs each takes (None: one or more).
-OPS = {"input": 0, "add": None, "mul": 2, "scale": 1, "offset": 1, "exp": 1, "inv": 1}
+from backproplab.drawing import BACKWARD, FORWARD, arrow, axis, frame
 
 _GATE_RADIUS = 0.34
+
+
+@dataclass(frozen=True)
+class Op:
+    """One kind of node: what it computes from its inputs, and how its output changes with them.
+
+    - arity: the number of inputs it takes; None: one or more.
+    - forward: (args, const) -> out, from the list of input values and the node's const.
+    - local: (args, const, out) -> [d out / d arg for each input], given the forward output.
+    - symbol: const -> the text drawn inside the gate; None for an input, drawn by its name.
+    """
+
+    arity: Optional[int]
+    forward: Optional[Callable] = None
+    local: Optional[Callable] = None
+    symbol: Optional[Callable] = None
+
+
+def _number(value):
+    return f"({value:g})" if value < 0 else f"{value:g}"
+
+
+#: The kinds of node, by the name a Node's op gives: a leaf ("input") and the gates, each with
+#: its forward function and local derivatives side by side.
+OPS = {
+    "input": Op(arity=0),
+    # the sum of its inputs
+    "add": Op(arity=None, forward=lambda args, c: sum(args),
+              local=lambda args, c, out: [1.0] * len(args), symbol=lambda c: "$+$"),
+    # the product of two
+    "mul": Op(arity=2, forward=lambda args, c: args[0] * args[1],
+              local=lambda args, c, out: [args[1], args[0]], symbol=lambda c: r"$\times$"),
+    # c * x
+    "scale": Op(arity=1, forward=lambda args, c: c * args[0],
+                local=lambda args, c, out: [c], symbol=lambda c: rf"$\times{_number(c)}$"),
+    # c + x
+    "offset": Op(arity=1, forward=lambda args, c: c + args[0],
+                 local=lambda args, c, out: [1.0],
+                 symbol=lambda c: rf"$+{_number(c)}$" if c >= 0 else rf"${_number(c)}$"),
+    # e ** x, which is its own derivative
+    "exp": Op(arity=1, forward=lambda args, c: math.exp(args[0]),
+              local=lambda args, c, out: [out], symbol=lambda c: "exp"),
+    # 1 / x
+    "inv": Op(arity=1, forward=lambda args, c: 1.0 / args[0],
+              local=lambda args, c, out: [-1.0 / args[0] ** 2], symbol=lambda c: "1/x"),
+}
 
 
 @dataclass(frozen=True)
@@ -32,10 +79,9 @@ class Node:
     """One node of an expression graph.
 
     - name: unique name, the key of the node in the dicts `evaluate` returns.
-    - op: "input" (a leaf), "add" (sum of its inputs), "mul" (product of two), "scale"
-      (const * x), "offset" (const + x), "exp" (e ** x) or "inv" (1 / x).
+    - op: its kind, a key of `OPS`: "input" for a leaf, otherwise the name of its gate.
     - inputs: names of the nodes it reads, which come earlier in the graph.
-    - const: the a of "scale" and the c of "offset"; unused otherwise.
+    - const: the c of the gates "scale" (c * x) and "offset" (c + x); unused otherwise.
     - pos: (x, y) where the node is drawn.
     """
 
@@ -47,24 +93,18 @@ class Node:
 
     @property
     def symbol(self):
-        """The text drawn inside the gate."""
-        if self.op == "scale":
-            return rf"$\times{_number(self.const)}$"
-        if self.op == "offset":
-            return rf"$+{_number(self.const)}$" if self.const >= 0 else rf"${_number(self.const)}$"
-        return {"add": "$+$", "mul": r"$\times$", "exp": "exp", "inv": "1/x"}.get(self.op, self.name)
-
-
-def _number(value):
-    return f"({value:g})" if value < 0 else f"{value:g}"
+        """The text drawn inside the gate (an input's, or an unknown op's, is its name)."""
+        op = OPS.get(self.op)
+        return self.name if op is None or op.symbol is None else op.symbol(self.const)
 
 
 def _check(graph):
+    """Refuse a graph that cannot be evaluated, saying which node is wrong and why."""
     seen = set()
     for node in graph:
         if node.op not in OPS:
             raise ValueError(f"node {node.name!r}: unknown op {node.op!r}; use one of {sorted(OPS)}")
-        arity = OPS[node.op]
+        arity = OPS[node.op].arity
         if (arity is None and not node.inputs) or (arity is not None and len(node.inputs) != arity):
             raise ValueError(f"node {node.name!r}: op {node.op!r} takes "
                              f"{'one or more' if arity is None else arity} input(s), "
@@ -75,35 +115,6 @@ def _check(graph):
         if node.name in seen:
             raise ValueError(f"two nodes are named {node.name!r}")
         seen.add(node.name)
-
-
-def _forward(node, args):
-    if node.op == "add":
-        return sum(args)
-    if node.op == "mul":
-        return args[0] * args[1]
-    if node.op == "scale":
-        return node.const * args[0]
-    if node.op == "offset":
-        return node.const + args[0]
-    if node.op == "exp":
-        return math.exp(args[0])
-    return 1.0 / args[0]  # inv
-
-
-def _local_derivatives(node, args, out):
-    """d out / d arg for each input of the node."""
-    if node.op == "add":
-        return [1.0] * len(args)
-    if node.op == "mul":
-        return [args[1], args[0]]
-    if node.op == "scale":
-        return [node.const]
-    if node.op == "offset":
-        return [1.0]
-    if node.op == "exp":
-        return [out]
-    return [-1.0 / args[0] ** 2]  # inv
 
 
 def evaluate(graph, inputs):
@@ -127,14 +138,16 @@ def evaluate(graph, inputs):
                 raise KeyError(f"no value given for the input {node.name!r}")
             values[node.name] = float(inputs[node.name])
         else:
-            values[node.name] = float(_forward(node, [values[name] for name in node.inputs]))
+            args = [values[name] for name in node.inputs]
+            values[node.name] = float(OPS[node.op].forward(args, node.const))
     grads = {node.name: 0.0 for node in graph}
     grads[graph[-1].name] = 1.0
     for node in reversed(graph):
         if node.op == "input":
             continue
         args = [values[name] for name in node.inputs]
-        for name, local in zip(node.inputs, _local_derivatives(node, args, values[node.name])):
+        derivatives = OPS[node.op].local(args, node.const, values[node.name])
+        for name, local in zip(node.inputs, derivatives):
             grads[name] += grads[node.name] * local  # the chain rule, summed over every use
     return values, grads
 
@@ -206,9 +219,8 @@ def draw_graph(graph, values=None, grads=None, *, digits=2, title=None, ax=None)
     xs = [node.pos[0] for node in graph]
     ys = [node.pos[1] for node in graph]
     out_end = (max(xs) + 1.9, graph[-1].pos[1])
-    if ax is None:
-        width, height = max(xs) - min(xs) + 3.0, max(ys) - min(ys) + 1.6
-        _, ax = plt.subplots(figsize=(0.78 * width, 0.78 * height + (0.4 if title else 0.0)))
+    width, height = max(xs) - min(xs) + 3.0, max(ys) - min(ys) + 1.6
+    ax = axis(ax, figsize=(0.78 * width, 0.78 * height + (0.4 if title else 0.0)))
 
     def anchor(node, towards):
         # where an edge leaves (towards > x) or enters a node: the rim of a gate, beside a label
@@ -222,14 +234,12 @@ def draw_graph(graph, values=None, grads=None, *, digits=2, title=None, ax=None)
         for name in node.inputs:
             source = nodes[name]
             start, end = anchor(source, node.pos), anchor(node, source.pos)
-            ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=12,
-                                         lw=1.3, color="0.35", shrinkA=0, shrinkB=0))
+            arrow(ax, start, end, color="0.35", lw=1.3, head=12, shrinkA=0, shrinkB=0)
             _edge_labels(ax, start, end, values.get(name), grads.get(name), digits,
                          where=0.4 if source.op == "input" else 0.5)
     output = graph[-1]
     start = anchor(output, out_end)
-    ax.add_patch(FancyArrowPatch(start, out_end, arrowstyle="-|>", mutation_scale=12, lw=1.3,
-                                 color="0.35", shrinkA=0, shrinkB=0))
+    arrow(ax, start, out_end, color="0.35", lw=1.3, head=12, shrinkA=0, shrinkB=0)
     _edge_labels(ax, start, out_end, values.get(output.name), grads.get(output.name), digits)
     ax.text(out_end[0] + 0.1, out_end[1], f"${output.name}$", ha="left", va="center", fontsize=13)
 
@@ -252,10 +262,7 @@ def draw_graph(graph, values=None, grads=None, *, digits=2, title=None, ax=None)
                 "(below an edge)", color=BACKWARD, ha="left", va="center", fontsize=9)
     if title:
         ax.set_title(title, fontsize=11)
-    ax.set_xlim(min(xs) - 0.7, out_end[0] + 0.6)
-    ax.set_ylim(min(ys) - 0.95, max(ys) + 0.75)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    frame(ax, (min(xs) - 0.7, out_end[0] + 0.6), (min(ys) - 0.95, max(ys) + 0.75))
     return ax
 
 
@@ -302,8 +309,7 @@ def draw_notation(ax=None):
     Returns:
     - ax: the Axes drawn on.
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(10, 5.6))
+    ax = axis(ax, figsize=(10, 5.6))
     columns = {0.0: [2.4, 0.9, -0.6], 5.0: [2.4, 0.9, -0.6], 10.0: [2.4, 0.9, -0.6]}
     unit_i, unit_j, unit_k = (0.0, 0.9), (5.0, 0.9), (10.0, 0.9)
     box_half = 1.45  # half width of unit j, drawn as a box a -> h -> z
@@ -316,18 +322,15 @@ def draw_notation(ax=None):
             if (x, y) != unit_j:
                 ax.add_patch(Circle((x, y), 0.3, fc="white", ec="0.5", lw=1.0, zorder=2))
     # the highlighted weights
-    ax.add_patch(FancyArrowPatch((unit_i[0] + 0.3, unit_i[1]), (unit_j[0] - box_half, unit_j[1]),
-                                 arrowstyle="-|>", mutation_scale=14, lw=2, color=FORWARD,
-                                 zorder=3))
-    ax.add_patch(FancyArrowPatch((unit_j[0] + box_half, unit_j[1]), (unit_k[0] - 0.3, unit_k[1]),
-                                 arrowstyle="-|>", mutation_scale=14, lw=2, color=FORWARD,
-                                 zorder=3))
+    arrow(ax, (unit_i[0] + 0.3, unit_i[1]), (unit_j[0] - box_half, unit_j[1]), color=FORWARD,
+          lw=2, zorder=3)
+    arrow(ax, (unit_j[0] + box_half, unit_j[1]), (unit_k[0] - 0.3, unit_k[1]), color=FORWARD,
+          lw=2, zorder=3)
     ax.text(1.75, 1.1, r"$w_{ji}^{(l)}$", color=FORWARD, fontsize=15, ha="center")
     ax.text(8.25, 1.1, r"$w_{kj}^{(l+1)}$", color=FORWARD, fontsize=15, ha="center")
     # the error signals flow back along the same weights
-    ax.add_patch(FancyArrowPatch((unit_k[0] - 0.3, unit_k[1] - 0.35),
-                                 (unit_j[0] + box_half, unit_j[1] - 0.35), arrowstyle="-|>",
-                                 mutation_scale=14, lw=1.6, color=BACKWARD, zorder=3))
+    arrow(ax, (unit_k[0] - 0.3, unit_k[1] - 0.35), (unit_j[0] + box_half, unit_j[1] - 0.35),
+          color=BACKWARD, lw=1.6, zorder=3)
     ax.text(8.25, 0.2, r"$\delta_k^{(l+1)}$", color=BACKWARD, fontsize=14, ha="center")
     # unit j: a box a -> h -> z
     ax.add_patch(FancyBboxPatch((unit_j[0] - box_half, unit_j[1] - 0.38), 2 * box_half, 0.76,
@@ -356,8 +359,5 @@ def draw_notation(ax=None):
     ]
     for row, (text, color) in enumerate(equations):
         ax.text(5.0, -1.45 - 0.6 * row, text, color=color, fontsize=13, ha="center", va="center")
-    ax.set_xlim(-1.6, 11.0)
-    ax.set_ylim(-2.95, 3.5)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    frame(ax, (-1.6, 11.0), (-2.95, 3.5))
     return ax

@@ -8,14 +8,11 @@ computed by the notebook that calls it.
 import matplotlib.pyplot as plt
 import numpy as np
 
+from backproplab.drawing import axes_row, axis
+
 CLASS_COLORS = ("#1f77b4", "#d62728")  # class 0, class 1
 PATH_COLOR = "white"
-
-
-def _new_axes(ax, figsize=(4.5, 3.6)):
-    if ax is None:
-        _, ax = plt.subplots(figsize=figsize)
-    return ax
+_PANEL = (4.5, 3.6)  # inches: a figure of one panel
 
 
 def plot_loss_curve(losses, *, ax=None, label=None, logy=False):
@@ -32,7 +29,7 @@ def plot_loss_curve(losses, *, ax=None, label=None, logy=False):
     losses = np.asarray(losses, dtype=float)
     if losses.ndim != 1:
         raise ValueError(f"losses must be a 1-D sequence, one per step; got shape {losses.shape}")
-    ax = _new_axes(ax)
+    ax = axis(ax, figsize=_PANEL)
     ax.plot(np.arange(len(losses)), losses, label=label)
     if logy:
         ax.set_yscale("log")
@@ -68,7 +65,7 @@ def plot_decision_boundary(X, y, w, b, *, ax=None, limits=None, title=None):
         raise ValueError(f"y must have shape ({len(X)},) to match X; got {y.shape}")
     if w.shape != (2,):
         raise ValueError(f"w must have shape (2,); got {w.shape}")
-    ax = _new_axes(ax)
+    ax = axis(ax, figsize=_PANEL)
     if limits is None:
         margin = 0.3 * max(np.ptp(X[:, 0]), np.ptp(X[:, 1]), 1e-3)
         limits = ((X[:, 0].min() - margin, X[:, 0].max() + margin),
@@ -140,7 +137,7 @@ def plot_loss_surface(w1s, w2s, losses, *, path=None, levels=None, ax=None, titl
     if levels is None:
         low, high = min(float(losses.min()), 0.0), float(losses.max())
         levels = np.linspace(low, high if high > low else low + 1.0, 21)
-    ax = _new_axes(ax)
+    ax = axis(ax, figsize=_PANEL)
     filled = ax.contourf(w1s, w2s, losses, levels=levels, cmap="viridis")
     ax.contour(w1s, w2s, losses, levels=filled.levels[::2], colors="black", linewidths=0.3,
                alpha=0.5)
@@ -181,8 +178,7 @@ def plot_descent(losses, X, y, path_w, path_b, surface, *, axes=None):
     if path_w.ndim != 2 or path_w.shape[1] != 2 or path_b.shape != (len(path_w),):
         raise ValueError(f"path_w must be (S + 1, 2) and path_b (S + 1,); got {path_w.shape} "
                          f"and {path_b.shape}")
-    if axes is None:
-        _, axes = plt.subplots(1, 3, figsize=(14, 4.0))
+    axes = axes_row(axes, 3, figsize=(14, 4.0))
     loss_ax, data_ax, surface_ax = axes
     plot_loss_curve(losses, ax=loss_ax)
     loss_ax.set_title(f"loss: {losses[0]:.3f} -> {losses[-1]:.3f}" if len(losses) else "loss")
@@ -197,4 +193,4 @@ def plot_descent(losses, X, y, path_w, path_b, surface, *, axes=None):
     plot_loss_surface(*surface, path=path_w, ax=surface_ax,
                       title=f"loss over $(w_1, w_2)$ at b = {path_b[-1]:.2f}")
     plt.tight_layout()
-    return list(axes)
+    return axes

@@ -1,22 +1,24 @@
-"""Diagrams drawn by our own code: the layer contract and small network graphs.
+"""Diagrams of networks drawn by our own code: the layer contract and a fully connected
+network; and `FIGURES`, every diagram the README shows (these two and the computational graphs
+of `compgraph`).
 
 The notebooks call these functions to draw a figure in place; ``python -m backproplab.diagrams``
-writes the same figures into ``figures/`` as deterministic SVG files for the README.
+writes the figures of `FIGURES` into ``figures/`` as deterministic SVG files for the README.
 """
 
 import sys
 from pathlib import Path
 
 import matplotlib.pyplot as plt
-from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch
+from matplotlib.patches import Circle, FancyBboxPatch
 
-FORWARD = "#1f77b4"
-BACKWARD = "#d62728"
+from backproplab import compgraph
+from backproplab.drawing import BACKWARD, FORWARD, arrow, axis, frame
 
 
 def _arrow(ax, start, end, color, text=None, text_offset=(0, 0.12)):
-    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=14, lw=1.6,
-                                 color=color))
+    """An arrow of the layer contract, with its text beside its middle."""
+    arrow(ax, start, end, color=color, lw=1.6)
     if text:
         middle = ((start[0] + end[0]) / 2 + text_offset[0], (start[1] + end[1]) / 2 + text_offset[1])
         ax.text(*middle, text, color=color, ha="center", va="center", fontsize=11)
@@ -31,8 +33,7 @@ def draw_layer_contract(ax=None):
     Returns:
     - ax: the Axes drawn on.
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(7, 2.6))
+    ax = axis(ax, figsize=(7, 2.6))
     ax.add_patch(FancyBboxPatch((2.6, 0.35), 1.8, 1.3, boxstyle="round,pad=0.05", fc="#f4f4f4",
                                 ec="black"))
     ax.text(3.5, 1.35, "layer", ha="center", fontsize=12, weight="bold")
@@ -46,10 +47,7 @@ def draw_layer_contract(ax=None):
            text_offset=(0, -0.18))
     ax.text(3.5, 1.9, "forward(x) -> out", ha="center", color=FORWARD, fontsize=10)
     ax.text(3.5, 0.0, "backward(dout) -> dx", ha="center", color=BACKWARD, fontsize=10)
-    ax.set_xlim(0.3, 6.7)
-    ax.set_ylim(-0.2, 2.1)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    frame(ax, (0.3, 6.7), (-0.2, 2.1))
     return ax
 
 
@@ -67,8 +65,7 @@ def draw_network(sizes, *, layer_names=None, ax=None):
     """
     if layer_names is None:
         layer_names = ["x"] + [f"z^{{({l})}}" for l in range(1, len(sizes) - 1)] + ["y"]
-    if ax is None:
-        _, ax = plt.subplots(figsize=(1.8 * len(sizes), 0.9 * max(sizes) + 0.6))
+    ax = axis(ax, figsize=(1.8 * len(sizes), 0.9 * max(sizes) + 0.6))
     positions = [[(2.0 * l, (size - 1) / 2 - i) for i in range(size)]
                  for l, size in enumerate(sizes)]
     for left, right in zip(positions, positions[1:]):
@@ -79,27 +76,18 @@ def draw_network(sizes, *, layer_names=None, ax=None):
         for i, (px, py) in enumerate(column):
             ax.add_patch(Circle((px, py), 0.32, fc="white", ec=FORWARD, lw=1.5, zorder=2))
             ax.text(px, py, f"${name}_{{{i + 1}}}$", ha="center", va="center", zorder=3)
-    ax.set_xlim(-0.6, 2.0 * (len(sizes) - 1) + 0.6)
-    ax.set_ylim(-(max(sizes) - 1) / 2 - 0.6, (max(sizes) - 1) / 2 + 0.6)
-    ax.set_aspect("equal")
-    ax.axis("off")
+    half = (max(sizes) - 1) / 2
+    frame(ax, (-0.6, 2.0 * (len(sizes) - 1) + 0.6), (-half - 0.6, half + 0.6))
     return ax
 
 
-def _compgraph(name):
-    # compgraph draws with this module's colours, so it is imported only when drawn
-    def draw():
-        from backproplab import compgraph
-        return getattr(compgraph, name)()
-    return draw
-
-
+#: The figures of the README: file name -> function drawing it on a new figure.
 FIGURES = {
     "layer_contract.svg": draw_layer_contract,
     "network_2_2_2.svg": lambda: draw_network([2, 2, 2]),
-    "notation_network.svg": _compgraph("draw_notation"),
-    "graph_add_mul.svg": _compgraph("draw_add_mul_example"),
-    "graph_sigmoid_neuron.svg": _compgraph("draw_sigmoid_neuron"),
+    "notation_network.svg": compgraph.draw_notation,
+    "graph_add_mul.svg": compgraph.draw_add_mul_example,
+    "graph_sigmoid_neuron.svg": compgraph.draw_sigmoid_neuron,
 }
 
 

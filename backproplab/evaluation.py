@@ -1,8 +1,9 @@
 """Evaluating classifiers: stratified splits into training, validation and test sets, and
 confusion matrices."""
 
-import matplotlib.pyplot as plt
 import numpy as np
+
+from backproplab.drawing import axis
 
 
 def _labels(y, name):
@@ -99,9 +100,8 @@ def plot_confusion_matrix(matrix, class_names=None, *, ax=None, cmap="Blues"):
     names = [str(k) for k in range(K)] if class_names is None else [str(n) for n in class_names]
     if len(names) != K:
         raise ValueError(f"class_names has {len(names)} names for {K} classes")
-    if ax is None:
-        size = 1.2 + 0.45 * K
-        _, ax = plt.subplots(figsize=(size + 0.6, size))
+    size = 1.2 + 0.45 * K  # inches: room for K rows of counts and the tick labels
+    ax = axis(ax, figsize=(size + 0.6, size))
     rows = matrix.sum(axis=1, keepdims=True)
     shares = matrix / np.where(rows > 0, rows, 1)
     ax.imshow(shares, cmap=cmap, vmin=0.0, vmax=1.0)

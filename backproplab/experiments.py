@@ -1,28 +1,20 @@
-"""Running a study of many training runs: an on-disk cache of finished runs, one progress bar
-for the whole study, and plots of its results as mean ± spread over seeds.
+"""Studies of many training runs: the columns of a study table, its plots and its tables, as
+mean ± spread over seeds.
 
-A study is a tidy table with one row per training run (see `COLUMNS`). Finished runs are
-stored as small JSON files, keyed by the arguments of the run and by a fingerprint of the code
-that trained it: reopening a notebook redraws its figures without training again, and an edit
-to any function or class the run uses gives new keys, so old results are never shown as new.
+A study is a tidy table with one row per training run (see `COLUMNS`). The tools to run one
+live in their own modules and are importable from here too: `RunCache` (runcache: finished
+runs on disk, keyed by their arguments and the `fingerprint` of their code) and
+`quiet_progress` (progress: one bar for the whole study).
 """
-
-import hashlib
-import inspect
-import json
-import os
-import sys
-import tempfile
-from contextlib import contextmanager
-from functools import wraps
-from pathlib import Path
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
-import tqdm.std
 
-from backproplab.codenames import global_names
+from backproplab.drawing import axis
+from backproplab.fingerprint import fingerprint
+from backproplab.progress import quiet_progress
+from backproplab.runcache import RunCache
 
 __all__ = ["COLUMNS", "METRICS", "RunCache", "fingerprint", "quiet_progress", "plot_study",
            "plot_curves", "mean_pm_std"]
@@ -33,298 +25,9 @@ METRICS = ("train_loss", "train_accuracy", "val_loss", "val_accuracy")
 #: The columns of a study table: one row per run.
 COLUMNS = ("factor", "value", "seed", *METRICS, "seconds")
 
-# Plain values whose repr may enter a fingerprint when code refers to them by a global name.
-_PLAIN = (bool, int, float, str, bytes, type(None))
-
-
-# ----------------------------------------------------------------------------------------------
-# Fingerprints of code
-
-
-def _is_user_code(obj):
-    """Functions and classes defined in a notebook (module __main__) or in code run with exec
-    (a module that was never imported): the code a study's results depend on. Library code,
-    imported from installed modules, is not followed."""
-    if not (inspect.isfunction(obj) or inspect.isclass(obj)):
-        return False
-    module = getattr(obj, "__module__", None)
-    return module == "__main__" or (module is not None and module not in sys.modules)
-
-
-def _code_digest(code):
-    """The compiled code itself, for functions whose source text is not available (code run
-    with exec). Line numbers are left out: moving a function does not change what it does."""
-    consts = [_code_digest(c) if inspect.iscode(c) else repr(c) for c in code.co_consts]
-    return repr((code.co_name, code.co_code.hex(), consts, code.co_names, code.co_varnames,
-                 code.co_freevars))
-
-
-def _plain(value):
-    """Whether a global's value is a small constant worth including in a fingerprint: a number,
-    string or tuple of them. Lists and dicts are left out, since code may fill them as it runs
-    (a list of calls, say), which would change the fingerprint from one call to the next."""
-    if isinstance(value, _PLAIN):
-        return True
-    if isinstance(value, (tuple, frozenset)):
-        return len(value) <= 100 and all(_plain(v) for v in value)
-    return False
-
-
-def _function_text(function, found):
-    """Source (or compiled code) of a function, and the user code and constants it refers to,
-    added to `found`."""
-    try:
-        text = inspect.getsource(function)
-    except (OSError, TypeError):
-        text = _code_digest(function.__code__)
-    namespace = function.__globals__
-    for name in sorted(global_names(function.__code__)):
-        if name not in namespace:
-            continue
-        value = namespace[name]
-        if _is_user_code(value):
-            _collect(value, found)
-        elif _plain(value) and not name.startswith("__"):
-            found.setdefault(("constant", function.__module__, name), f"{name} = {value!r}")
-    for cell in function.__closure__ or ():
-        try:
-            value = cell.cell_contents
-        except ValueError:  # an empty cell
-            continue
-        if _is_user_code(value):
-            _collect(value, found)
-    return text
-
-
-def _members(cls):
-    """The functions held by a class: methods, static and class methods, property accessors."""
-    for name, member in sorted(vars(cls).items()):
-        if isinstance(member, (staticmethod, classmethod)):
-            member = member.__func__
-        if isinstance(member, property):
-            for accessor in (member.fget, member.fset, member.fdel):
-                if inspect.isfunction(accessor):
-                    yield f"{name}.{accessor.__name__}", accessor
-        elif inspect.isfunction(member):
-            yield name, member
-        elif _plain(member) and not name.startswith("__"):
-            yield name, member
-
-
-def _collect(obj, found):
-    """Add obj (a function or class) and the user code it reaches to `found`: key -> text."""
-    key = ("code", getattr(obj, "__module__", ""), getattr(obj, "__qualname__", repr(obj)),
-           id(obj))
-    if key in found:
-        return
-    found[key] = None  # placed first, so that recursive references stop here
-    if inspect.isclass(obj):
-        lines = [f"class {obj.__qualname__}({', '.join(b.__qualname__ for b in obj.__bases__)})"]
-        for base in obj.__bases__:
-            if _is_user_code(base):
-                _collect(base, found)
-        for name, member in _members(obj):
-            body = _function_text(member, found) if inspect.isfunction(member) else repr(member)
-            lines.append(f"  {name}: {body}")
-        found[key] = "\n".join(lines)
-    else:
-        found[key] = _function_text(obj, found)
-
-
-def fingerprint(*objects):
-    """A hash of the code of functions and classes, and of all the code they use.
-
-    Starting from `objects`, it follows every global name their code looks up to the functions
-    and classes defined in the notebook (or run with exec), and to small constants (numbers,
-    strings, tuples of them; not lists or dicts, which code may fill as it runs). Source text
-    is hashed where Python has it; for code whose source is unavailable (run with exec), the
-    compiled code is hashed instead. Library code (NumPy, pandas, backproplab) is not included.
-
-    Inputs:
-    - objects: functions and classes.
-
-    Returns:
-    - str: 64 hexadecimal digits; any edit to the code reached changes it.
-    """
-    found = {}
-    for obj in objects:
-        if not (inspect.isfunction(obj) or inspect.isclass(obj)):
-            raise TypeError(f"fingerprint takes functions and classes, got {type(obj).__name__}")
-        _collect(obj, found)
-    roots = [f"{getattr(o, '__qualname__', '')}" for o in objects]
-    texts = sorted(f"{key[0]} {key[2]}\n{text}" for key, text in found.items())
-    return hashlib.sha256("\n\n".join(roots + texts).encode()).hexdigest()
-
-
-# ----------------------------------------------------------------------------------------------
-# The cache
-
-
-def _canonical(value, memo):
-    """A JSON-able description of an argument, identical for equal arguments.
-
-    Arrays are described by a hash of their bytes, functions and classes by their fingerprint
-    (both computed once per object: `memo` maps id -> (object, hash)); floats by repr, so that
-    1, 1.0 and True stay apart.
-    """
-    if value is None or isinstance(value, (bool, int, str)):
-        return [type(value).__name__, value]
-    if isinstance(value, float):
-        return ["float", repr(value)]
-    if isinstance(value, np.generic):
-        return _canonical(value.item(), memo)
-    if isinstance(value, np.ndarray):
-        if id(value) not in memo:
-            data = np.ascontiguousarray(value)
-            memo[id(value)] = (value, hashlib.sha256(data.view(np.uint8)).hexdigest())
-        return ["array", str(value.dtype), list(value.shape), memo[id(value)][1]]
-    if isinstance(value, dict):
-        items = [[_canonical(k, memo), _canonical(v, memo)] for k, v in value.items()]
-        return ["dict", sorted(items, key=json.dumps)]
-    if isinstance(value, (list, tuple)):
-        return [type(value).__name__, [_canonical(v, memo) for v in value]]
-    if inspect.isfunction(value) or inspect.isclass(value):
-        if id(value) not in memo:
-            memo[id(value)] = (value, fingerprint(value))
-        return ["code", value.__qualname__, memo[id(value)][1]]
-    raise TypeError(f"the cache cannot key a run on an argument of type {type(value).__name__}; "
-                    "use numbers, strings, booleans, None, arrays, lists, tuples, dicts, "
-                    "functions and classes")
-
-
-def _jsonable(value):
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"a run's row must hold numbers, strings, booleans or None to be cached; "
-                    f"got {type(value).__name__}")
-
-
-class RunCache:
-    """Finished runs on disk, so that a study is trained once and then only read.
-
-    Each run is one JSON file in `folder`, named by a hash of
-    - the run function's fingerprint: its code and all the notebook code it uses (see
-      `fingerprint`), taken when the function is wrapped;
-    - every argument of the call: numbers and strings as they are, arrays by a hash of their
-      bytes, functions and classes (a loss class, say) by their fingerprint.
-
-    So a change to the code or the data gives new keys and new runs, never stale results. The
-    folder is created on demand; delete it (or call `clear`) to start over. Two people whose
-    code is identical share entries, which is harmless: their runs would give the same rows.
-
-    Usage:
-        cached_run = RunCache(".cache/heart").wrap(run_experiment)
-        row = cached_run("lr", 0.1, 0, baseline=baseline, data=data)   # trains, stores
-        row = cached_run("lr", 0.1, 0, baseline=baseline, data=data)   # reads the file
-    """
-
-    def __init__(self, folder):
-        """folder: str or Path, relative to the working directory (the notebook's folder)."""
-        self.folder = Path(folder)
-        self.hits = 0
-        self.misses = 0
-
-    def wrap(self, run):
-        """A function that calls `run` once per distinct call and then reads its result.
-
-        Inputs:
-        - run: a function returning a dict of JSON-able values (a row of a study table).
-
-        Returns:
-        - cached_run: same arguments and result as `run`; results come back as stored in
-          JSON (NumPy numbers become Python numbers). Wrap again after editing code: the
-          fingerprint is taken now.
-        """
-        code = fingerprint(run)
-        memo = {}  # id -> (object, hash): each array and class is hashed once per wrapper
-
-        @wraps(run)
-        def cached_run(*args, **kwargs):
-            description = {"run": run.__qualname__, "code": code,
-                           "args": _canonical(list(args), memo),
-                           "kwargs": _canonical(kwargs, memo)}
-            key = hashlib.sha256(json.dumps(description, sort_keys=True).encode()).hexdigest()
-            path = self.folder / f"{key}.json"
-            if path.is_file():
-                try:
-                    row = json.loads(path.read_text())["row"]
-                except (ValueError, KeyError):  # an unreadable file: run again
-                    pass
-                else:
-                    self.hits += 1
-                    return row
-            row = run(*args, **kwargs)
-            text = json.dumps({"run": run.__qualname__, "code": code,
-                               "call": [_readable(a) for a in args], "row": row},
-                              default=_jsonable, indent=1)
-            self._write(path, text)
-            self.misses += 1
-            return json.loads(text)["row"]
-
-        return cached_run
-
-    def _write(self, path, text):
-        # write to a temporary file and rename it, so a file is never seen half written
-        self.folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-        with os.fdopen(handle, "w") as file:
-            file.write(text)
-        os.replace(temporary, path)
-
-    def __len__(self):
-        """The number of runs stored."""
-        return len(list(self.folder.glob("*.json"))) if self.folder.is_dir() else 0
-
-    def clear(self):
-        """Delete every stored run."""
-        for path in self.folder.glob("*.json") if self.folder.is_dir() else ():
-            path.unlink()
-
-    def __repr__(self):
-        return (f"RunCache({str(self.folder)!r}: {len(self)} runs stored; "
-                f"{self.hits} read, {self.misses} trained since it was made)")
-
-
-def _readable(value):
-    return value if isinstance(value, _PLAIN) else type(value).__name__
-
-
-# ----------------------------------------------------------------------------------------------
-# Progress bars
-
-
-@contextmanager
-def quiet_progress():
-    """Silence every tqdm progress bar created inside the `with` block.
-
-    A study trains hundreds of models, and `train` shows a bar for each. Create the study's
-    own bar first, outside the block, and train inside it:
-
-        for factor, value, seed in tqdm(runs):      # the one bar of the study
-            with quiet_progress():
-                row = run(factor, value, seed, ...)  # the bars of train stay hidden
-
-    It works for any bar made with tqdm (tqdm.auto, tqdm.notebook, tqdm.std), whatever name
-    the code that makes it uses, by setting disable=True for bars created in the block.
-    """
-    saved = vars(tqdm.std.tqdm)["__init__"]  # a partialmethod in recent tqdm: put back as is
-    original = tqdm.std.tqdm.__init__
-
-    def silent_init(self, *args, **kwargs):
-        original(self, *args, **{**kwargs, "disable": True})
-
-    tqdm.std.tqdm.__init__ = silent_init
-    try:
-        yield
-    finally:  # blocks nest: each puts back what it found
-        tqdm.std.tqdm.__init__ = saved
-
-
-# ----------------------------------------------------------------------------------------------
-# Plots and tables
-
 
 def _summary_frame(summary):
+    """The summary with factor and value as columns (a groupby leaves them as index levels)."""
     if "factor" not in summary.columns and "factor" in (summary.index.names or []):
         summary = summary.reset_index()
     missing = [c for c in ("factor", "value") if c not in summary.columns]
@@ -335,6 +38,7 @@ def _summary_frame(summary):
 
 
 def _label(value):
+    """A factor's value as a tick label or table row shows it: floats short, None as default."""
     if isinstance(value, (float, np.floating)):
         return f"{value:g}"
     if value is None:
@@ -429,8 +133,7 @@ def plot_curves(runs, metric="val_loss", *, x="epoch", ax=None):
     Returns:
     - ax: the Axes drawn on.
     """
-    if ax is None:
-        _, ax = plt.subplots(figsize=(5, 3.2))
+    ax = axis(ax, figsize=(5, 3.2))
     for label, histories in runs.items():
         values = np.stack([np.asarray(h[metric], dtype=float) for h in histories])
         steps = np.asarray(histories[0][x])

@@ -3,6 +3,8 @@
 import matplotlib.pyplot as plt
 import numpy as np
 
+from backproplab.drawing import axes_row
+
 
 def plot_history(history, *, x="epoch", metrics=("loss", "accuracy"), axes=None):
     """Draw training curves from a history table, one panel per metric.
@@ -21,9 +23,7 @@ def plot_history(history, *, x="epoch", metrics=("loss", "accuracy"), axes=None)
     if not metrics:
         raise ValueError(f"history has none of the columns for {metrics!r}; "
                          f"its columns are {list(history.columns)}")
-    if axes is None:
-        _, axes = plt.subplots(1, len(metrics), figsize=(4.5 * len(metrics), 3.2), squeeze=False)
-        axes = axes[0]
+    axes = axes_row(axes, len(metrics), figsize=(4.5 * len(metrics), 3.2))
     for ax, metric in zip(axes, metrics):
         for column, label in ((metric, metric), (f"train_{metric}", "train"),
                               (f"val_{metric}", "validation")):
@@ -35,7 +35,7 @@ def plot_history(history, *, x="epoch", metrics=("loss", "accuracy"), axes=None)
         if ax.get_legend_handles_labels()[0][1:]:
             ax.legend()
     plt.tight_layout()
-    return list(axes)
+    return axes
 
 
 def image_grid(images, labels=None, *, ncols=10, shape=(28, 28), cmap="gray", axes_size=1.0):
