@@ -142,15 +142,3 @@ def run_nbgrader(step, config, **ids):
                             f"{result.get('log', '')}{result.get('error', '')}")
     return result.get("log", "")
 
-
-def graded_cells(assignment):
-    """The graded cells of an assignment's master, in notebook order.
-
-    Returns:
-    - list of (grade_id, points) pairs.
-    """
-    import nbformat
-
-    notebook = nbformat.read(master_path(assignment), as_version=4)
-    return [(cell.metadata.nbgrader["grade_id"], float(cell.metadata.nbgrader["points"]))
-            for cell in notebook.cells if cell.metadata.get("nbgrader", {}).get("grade")]

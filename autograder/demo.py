@@ -8,7 +8,7 @@ grade the class it broke, and only there.
 
 from pathlib import Path
 
-from autograder import submissions
+from autograder import samples
 from autograder.grade import grade
 from autograder.mistakes import catalog
 from autograder.mistakes.vectorized_backprop import DEMO
@@ -23,13 +23,13 @@ def build_class(folder):
     otherwise (empty for the full solution).
     """
     expected = {"solution": (), "blank": None}
-    submissions.write(submissions.solved(ASSIGNMENT), folder, "solution", ASSIGNMENT)
-    submissions.write(submissions.blank(ASSIGNMENT), folder, "blank", ASSIGNMENT)
+    samples.write(samples.solved(ASSIGNMENT), folder, "solution", ASSIGNMENT)
+    samples.write(samples.blank(ASSIGNMENT), folder, "blank", ASSIGNMENT)
     mistakes = catalog()
     for mistake_id in DEMO:
         mistake = mistakes[mistake_id]
         student = f"mistake_{mistake.id}"
-        submissions.write(mistake.apply(), folder, student, ASSIGNMENT)
+        samples.write(mistake.apply(), folder, student, ASSIGNMENT)
         expected[student] = mistake.breaks
     return expected
 

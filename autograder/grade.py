@@ -19,19 +19,17 @@ from pathlib import Path
 import nbformat
 from tqdm import tqdm
 
-from autograder import inbox, judge, record, report
-from autograder.boundary import sandbox, session
+from autograder import gradebook, inbox, report
+from autograder.boundary import sandbox
 from autograder.course import (DEFAULT_CALL_TIMEOUT, DEFAULT_TIMEOUT, SOURCE,
-                               available_assignments, check_assignments, graded_cells,
-                               nbgrader_config, run_nbgrader, write_nbgrader_config)
-from autograder.execute import autograde
+                               available_assignments, check_assignments, nbgrader_config,
+                               run_nbgrader, write_nbgrader_config)
+from autograder.engines import ENGINES, Job
 from autograder.lateness import LatePolicy, PolicyError, parse_time
+from autograder.master import master
 from autograder.matching import restore
-from autograder.mistakes import catalog
-from autograder.record import CellResult, SubmissionResult
-
-
-ENGINES = ("boundary", "nbgrader")
+from autograder.mistakes import catalog, diagnose
+from autograder.results import Judgement, Outcome, SubmissionResult
 UNSAFE = ("UNSAFE: graded without a sandbox (--unsafe-no-sandbox); student code ran as the "
           "grader's user and could read and change its files")
 
@@ -108,15 +106,15 @@ def grade(submissions, *, assignments=None, out="grading", settings=Settings(), 
 
 def _late_policies(submissions, assignments, settings, quiet):
     """{assignment: LatePolicy}: the command line's due date, or else the gradebook's."""
-    policy, gradebook = settings.late, settings.gradebook
-    if gradebook is None and (submissions.parent / "gradebook.db").is_file():
-        gradebook = submissions.parent / "gradebook.db"
+    policy, instructors = settings.late, settings.gradebook
+    if instructors is None and (submissions.parent / "gradebook.db").is_file():
+        instructors = submissions.parent / "gradebook.db"
     due = {}
-    if policy.due is None and gradebook is not None:
-        if not Path(gradebook).is_file():
-            raise GradingError(f"--gradebook {gradebook}: no such file")
+    if policy.due is None and instructors is not None:
+        if not Path(instructors).is_file():
+            raise GradingError(f"--gradebook {instructors}: no such file")
         try:
-            due = record.due_dates(gradebook, assignments)
+            due = gradebook.due_dates(instructors, assignments)
         except ValueError as error:
             raise GradingError(str(error)) from None
     if policy.charges and policy.due is None and not due:
@@ -125,7 +123,7 @@ def _late_policies(submissions, assignments, settings, quiet):
                            "assignment add ID --duedate=...) and name it with --gradebook")
     if not quiet:
         for assignment, moment in due.items():
-            print(f"{assignment} is due {moment:%Y-%m-%d %H:%M} UTC (from {gradebook})",
+            print(f"{assignment} is due {moment:%Y-%m-%d %H:%M} UTC (from {instructors})",
                   file=sys.stderr)
     return {a: policy if policy.due is not None else replace(policy, due=due.get(a))
             for a in assignments}
@@ -134,11 +132,11 @@ def _late_policies(submissions, assignments, settings, quiet):
 def _grade_class(submissions, out, students, policies, settings, workers, quiet):
     """Grade every (student, assignment) pair with `workers` at a time; write the reports."""
     assignments = list(policies)
-    course = _prepare_course(out / "course", assignments, settings.timeout)
-    record.add_students(course, students)
+    course = prepare_course(out / "course", assignments, settings.timeout)
+    gradebook.add_students(course, students)
     for assignment, policy in policies.items():
         if policy.due is not None:
-            record.record_due_date(course, assignment, policy.due)
+            gradebook.record_due_date(course, assignment, policy.due)
     slots = queue.Queue()
     for slot in range(workers):
         slots.put(slot)
@@ -214,7 +212,7 @@ def _assignments(submissions, students, requested):
     return assignments
 
 
-def _prepare_course(course, assignments, timeout):
+def prepare_course(course, assignments, timeout):
     """An nbgrader course directory with fresh copies of the masters and their gradebook."""
     course.mkdir(parents=True, exist_ok=True)
     config = nbgrader_config(course.resolve(), timeout=timeout)
@@ -243,13 +241,6 @@ def _file_receipt(course, student, assignment, submission):
             (target / name).write_text(text)
 
 
-def _stage(content, course, student, assignment):
-    """Write a submission's notebook beside its receipt; return the copy's path."""
-    path = course / "submitted" / student / assignment / f"{assignment}.ipynb"
-    path.write_bytes(content)
-    return path
-
-
 def _matched(submission, assignment):
     """The submission with the nbgrader metadata its cells lost matched back by content, and
     what the status says about it: (bytes, note)."""
@@ -270,54 +261,44 @@ def _grade_one(submissions, out, course, student, assignment, settings, slot):
     seed = test_seed(student, assignment)
     submission = inbox.read(submissions, student, assignment)
     _file_receipt(course, student, assignment, submission)
-    problem, note = submission.problem, submission.note
-    content, matched = _matched(submission, assignment) if problem is None else (None, "")
-    outcomes, notes = {}, []
-    if problem is None and settings.engine == "nbgrader":
-        _stage(content, course, student, assignment)
-        execution = autograde(course, assignment, student, timeout=settings.timeout,
-                              notebook_timeout=settings.notebook_timeout, seed=seed)
-        problem = None if execution.ok else execution.reason
-        if problem is None:
-            outcomes, timeouts = judge.judge(course / "autograded" / student / assignment /
-                                             f"{assignment}.ipynb")
-            if timeouts:
-                notes.append(f"timeout after {settings.timeout} s in {', '.join(timeouts)}")
-            scores = record.scores(course, assignment, student)
-    elif problem is None:
-        verdict, notes = _judge_behind_boundary(content, out, course, student, assignment,
-                                                settings, slot, seed,
-                                                hidden=[out, submissions.resolve()])
-        outcomes = verdict.outcomes
-        scores = record.record_autograded(course, assignment, student, verdict.points)
-    if problem is not None:
-        scores = record.record_zero(course, assignment, student)
-        status = problem
+    if submission.problem is not None:
+        judgement, notes = Judgement(problem=submission.problem), []
     else:
-        status = "; ".join(["graded", *filter(None, [note, matched, *notes])])
+        content, matched = _matched(submission, assignment)
+        job = Job(student, assignment, content, seed, course, out, slot,
+                  hidden=(out, submissions.resolve()))
+        judgement = ENGINES[settings.engine](job, master(assignment), settings)
+        notes = [submission.note, matched, *judgement.notes]
+    problem = judgement.problem
+    recorded = gradebook.record_scores(course, assignment, student,
+                                       None if problem else judgement.points)
+    status = problem or "; ".join(["graded", *filter(None, notes)])
     if settings.engine == "boundary" and not settings.sandbox:
         status += f"; {UNSAFE}"
-
-    cells = []
-    for cell, _ in graded_cells(assignment):
-        score = scores[cell]
-        outcome = outcomes.get(cell, judge.Outcome("not graded", status))
-        if score.manual:
-            outcome = judge.Outcome("pending manual grade" if score.pending else "graded by hand")
-        explained = ()
-        if score.points < score.max_points and outcome.message:
-            explained = tuple((m.id, m.diagnosis)
-                              for m in judge.diagnose(assignment, cell, outcome.message))
-        cells.append(CellResult(cell, score.points, score.max_points, outcome.status,
-                                outcome.message, explained))
+    cells = tuple(_cell_result(recorded[cell], judgement.outcomes, status, assignment)
+                  for cell, _ in master(assignment).graded)
     submitted, late_hours, penalty, late_note = _lateness(submission, settings.late, cells,
                                                           problem)
     if late_note:
         status += f"; {late_note}"
     if penalty or late_hours:
-        record.record_late(course, assignment, student, submitted, penalty)
-    return SubmissionResult(student, assignment, status, tuple(cells), seed, late_hours,
-                            penalty)
+        gradebook.record_late(course, assignment, student, submitted, penalty)
+    return SubmissionResult(student, assignment, status, cells, seed, late_hours, penalty)
+
+
+def _cell_result(recorded, outcomes, status, assignment):
+    """A graded cell's result: its points as recorded; for a test cell, what happened in it
+    (the submission's status where it was not judged) and the catalog mistakes that explain
+    a loss."""
+    if recorded.manual:
+        return recorded
+    outcome = outcomes.get(recorded.cell, Outcome("not graded", status))
+    explained = ()
+    if recorded.points < recorded.max_points and outcome.message:
+        explained = tuple((m.id, m.diagnosis)
+                          for m in diagnose(assignment, recorded.cell, outcome.message))
+    return replace(recorded, status=outcome.status, message=outcome.message,
+                   mistakes=explained)
 
 
 def _lateness(submission, policy, cells, problem):
@@ -337,29 +318,3 @@ def _lateness(submission, policy, cells, problem):
     penalty = policy.penalty(submitted, points, sum(c.max_points for c in cells))
     return submitted, policy.hours_late(submitted), penalty, policy.describe(submitted, penalty)
 
-
-def _judge_behind_boundary(content, out, course, student, assignment, settings, slot, seed,
-                           hidden):
-    """Judge one submission with the boundary engine, or reuse what its journal recorded.
-
-    Returns:
-    - (Verdict, notes): notes for the status column.
-    """
-    journal = out / "journal" / student / f"{assignment}.jsonl"
-    previous = session.read_journal(journal)
-    current = hashlib.sha256(content).hexdigest()
-    if previous and previous.complete and previous.digest == current:
-        return previous, previous.notes
-    if previous and previous.complete and not settings.replace:
-        return previous, [*previous.notes, "resubmitted: the recorded grade is kept "
-                          "(grade with --replace to grade the new submission)"]
-    staged = _stage(content, course, student, assignment)
-    autograded = course / "autograded" / student / assignment
-    autograded.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(staged, autograded / staged.name)  # where formgrader shows written answers
-    verdict = session.run(staged, assignment, journal=journal,
-                          log=out / "logs" / student / f"{assignment}.log", slot=slot, seed=seed,
-                          cell_timeout=settings.timeout, call_timeout=settings.call_timeout,
-                          notebook_timeout=settings.notebook_timeout, hidden=hidden,
-                          isolate=settings.sandbox)
-    return verdict, verdict.notes

@@ -11,7 +11,8 @@ as the release has it. What still cannot be found is reported, never silently sc
 import ast
 from dataclasses import dataclass
 
-from autograder.submissions import blank
+from autograder.master import ANSWER, WRITTEN, cell_id, kind
+from autograder.samples import blank
 
 
 @dataclass(frozen=True)
@@ -32,10 +33,6 @@ class Matching:
         return "; ".join(parts)
 
 
-def _meta(cell):
-    return cell.metadata.get("nbgrader", {})
-
-
 def _definitions(source):
     """The functions and classes a cell defines at its top level."""
     try:
@@ -49,35 +46,35 @@ def _definitions(source):
 def restore(notebook, assignment):
     """Give the code cells of `notebook` that have no nbgrader metadata the metadata of the
     release cell they hold (in place); return a Matching."""
-    graded = [c for c in blank(assignment).cells if _meta(c).get("grade_id")]
-    present = {_meta(c)["grade_id"] for c in notebook.cells if _meta(c).get("grade_id")}
-    wanted = [c for c in graded if _meta(c)["grade_id"] not in present]
+    named = [c for c in blank(assignment).cells if cell_id(c)]
+    present = {cell_id(c) for c in notebook.cells if cell_id(c)}
+    wanted = [c for c in named if cell_id(c) not in present]
     if not wanted:
         return Matching()
     matched = []
     for cell in notebook.cells:
-        if cell.cell_type != "code" or _meta(cell) or not wanted:
+        if cell.cell_type != "code" or cell.metadata.get("nbgrader") or not wanted:
             continue
         found = _which(cell, wanted)
         if found is not None:
-            cell.metadata["nbgrader"] = dict(_meta(found))
+            cell.metadata["nbgrader"] = dict(found.metadata["nbgrader"])
             wanted.remove(found)
-            matched.append(_meta(found)["grade_id"])
-    return Matching(tuple(matched), tuple(_meta(c)["grade_id"] for c in wanted
-                                          if _meta(c).get("solution")))
+            matched.append(cell_id(found))
+    return Matching(tuple(matched), tuple(cell_id(c) for c in wanted
+                                          if kind(c) in (ANSWER, WRITTEN)))
 
 
 def _which(cell, wanted):
     """The release cell among `wanted` that `cell` holds, or None."""
     source = cell.source.strip()
+    answers = (ANSWER, WRITTEN)
     for candidate in wanted:
-        meta = _meta(candidate)
-        if not meta.get("solution") and candidate.source.strip() == source:
+        if kind(candidate) not in answers and candidate.source.strip() == source:
             return candidate  # a given or test cell, as released
     defined = _definitions(cell.source)
     for candidate in wanted:
         names = _definitions(candidate.source)
-        if _meta(candidate).get("solution") and candidate.cell_type == "code" and names \
+        if kind(candidate) in answers and candidate.cell_type == "code" and names \
                 and names <= defined:
             return candidate  # an answer: it defines what the exercise asks for
     return None

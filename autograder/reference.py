@@ -11,12 +11,7 @@ across the boundary, so no line of it is within a student's reach.
 import functools
 import types
 
-import nbformat
-
-from autograder.course import master_path
-from autograder.submissions import solutions
-
-SETUP_CELL = "setup"
+from autograder.master import master
 
 
 @functools.cache
@@ -29,15 +24,9 @@ def load(assignment):
     Returns:
     - module: e.g. load("03_vectorized_backprop").Linear.
     """
-    master = nbformat.read(master_path(assignment), as_version=4)
-    setup = [cell.source for cell in master.cells
-             if cell.metadata.get("nbgrader", {}).get("grade_id") == SETUP_CELL]
-    code_cells = {cell.metadata.nbgrader["grade_id"] for cell in master.cells
-                  if cell.cell_type == "code" and cell.metadata.get("nbgrader", {}).get("solution")}
-    sources = setup + [source for grade_id, source in solutions(assignment).items()
-                       if grade_id in code_cells]
+    course = master(assignment)
     module = types.ModuleType(f"reference_{assignment}",
                               f"The master solution of {assignment}, executed.")
-    for source in sources:
+    for source in [course.setup, *(course.solutions[a] for a in course.code_answers)]:
         exec(compile(source, f"<{assignment} master>", "exec"), module.__dict__)
     return module

@@ -4,17 +4,11 @@ nbgrader's generate_assignment replaces every solution region with a stub that r
 NotImplementedError, removes the hidden tests, clears outputs and records checksums.
 """
 
-import re
 import shutil
 import tempfile
 from pathlib import Path
 
-import nbformat
-
-from autograder.course import (REPO, RELEASE, check_assignments, master_path, nbgrader_config,
-                               run_nbgrader)
-
-_REGION = re.compile(r"### BEGIN (SOLUTION|HIDDEN TESTS)\n(.*?)### END \1", re.S)
+from autograder.course import REPO, RELEASE, check_assignments, nbgrader_config, run_nbgrader
 
 
 def release(assignments=None, *, into=RELEASE):
@@ -44,18 +38,3 @@ def release(assignments=None, *, into=RELEASE):
             paths.append(target / f"{assignment}.ipynb")
     return paths
 
-
-def secret_lines(assignment):
-    """The lines a student must never see: those that occur in the master only inside a
-    solution region or a hidden-test block (stripped of indentation).
-
-    Returns:
-    - set of str.
-    """
-    master = nbformat.read(master_path(assignment), as_version=4)
-    inside, outside = set(), set()
-    for cell in master.cells:
-        regions = "".join(body for _, body in _REGION.findall(cell.source))
-        inside |= {line.strip() for line in regions.splitlines() if line.strip()}
-        outside |= {line.strip() for line in _REGION.sub("", cell.source).splitlines()}
-    return inside - outside

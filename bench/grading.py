@@ -1,14 +1,14 @@
 """Benchmark 3: how long grading takes, per student and per notebook, and where it goes.
 
 A class of students who each hand in the master's solution of every notebook is graded with
-the boundary engine (workers 1 and 2) and with the nbgrader engine (workers 2). Phases are
-measured from outside the grader: timers wrapped around the grade module's own calls in this
-process (nbgrader's course preparation, the judge subprocess, the gradebook, the feedback),
-and `bench.judge_timer` for the phases inside one judge process (the journals hold no timings).
+the boundary engine (workers 1 and 2) and with the nbgrader engine (workers 2). The grader's phases
+are measured from outside it: timers wrapped around the public functions the grade module
+calls in this process (nbgrader's course preparation, the judge subprocess, the gradebook,
+the feedback). The phases inside each judge process are the judge's own: it records them in
+its journal (autograder.boundary.judge.Timings), and the bench reads them from there.
 """
 
 import functools
-import json
 import os
 import subprocess
 import sys
@@ -21,7 +21,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 import autograder.grade as grade_module
-from autograder import record, report, submissions
+from autograder import engines, gradebook, report, samples
 from autograder.boundary import session
 from autograder.course import REPO, available_assignments
 from autograder.grade import Settings, grade
@@ -71,12 +71,12 @@ def build_class(folder, students):
     built, failed = [], {}
     for assignment in available_assignments():
         try:
-            notebook = submissions.solved(assignment)
+            notebook = samples.solved(assignment)
         except Exception as error:  # a new master without a release yet: report, go on
             failed[assignment] = f"{type(error).__name__}: {error}"[:200]
             continue
         for i in range(students):
-            submissions.write(notebook, folder, f"student{i + 1:02d}", assignment)
+            samples.write(notebook, folder, f"student{i + 1:02d}", assignment)
         built.append(assignment)
     return built, failed
 
@@ -88,12 +88,12 @@ def timed_grade(folder, out, *, engine, workers, assignments):
     """
     phases = Phases()
     patches = [
-        phases.wrap(grade_module, "_prepare_course", "nbgrader course preparation "
+        phases.wrap(grade_module, "prepare_course", "nbgrader course preparation "
                     "(generate_assignment)"),
         phases.wrap(session, "run", "judge process (boundary)", assignment_arg=1),
-        phases.wrap(grade_module, "autograde", "nbgrader autograde process", assignment_arg=1),
-        phases.wrap(record, "record_autograded", "gradebook (record)", assignment_arg=1),
-        phases.wrap(record, "scores", "gradebook (record)", assignment_arg=1),
+        phases.wrap(engines, "autograde", "nbgrader autograde process", assignment_arg=1),
+        phases.wrap(gradebook, "record_scores", "gradebook (record)", assignment_arg=1),
+        phases.wrap(gradebook, "scores", "gradebook (record)", assignment_arg=1),
         phases.wrap(report, "write_feedback", "feedback HTML"),
     ]
     try:
@@ -107,25 +107,16 @@ def timed_grade(folder, out, *, engine, workers, assignments):
     return wall, phases, results
 
 
-def judge_phases(notebook, assignment, scratch):
-    """Seconds per phase of one boundary judge process on `notebook` (bench.judge_timer),
-    plus the process's own wall time. Returns: dict phase -> seconds."""
-    scratch = Path(scratch)
-    times_file, journal, log = scratch / "times.json", scratch / "j.jsonl", scratch / "j.log"
-    journal.write_text(json.dumps({"submission": session.digest(notebook)}) + "\n")
-    command = [sys.executable, "-m", "bench.judge_timer", str(times_file), assignment,
-               str(notebook), str(journal), "--log", str(log), "--slot", "0",
-               "--cell-timeout", "60", "--call-timeout", "10", "--notebook-timeout", "600",
-               "--hide", str(scratch)]
-    started = time.perf_counter()
-    with open(log, "ab") as errors:
-        subprocess.run(command, cwd=REPO, env={**os.environ, "MPLBACKEND": "Agg",
-                                               "BACKPROPLAB_TEST_SEED": "0"},
-                       stdout=subprocess.DEVNULL, stderr=errors, check=False)
-    wall = time.perf_counter() - started
-    phases = json.loads(times_file.read_text()) if times_file.exists() else {}
-    phases["process wall"] = wall
-    return phases
+def judge_phases(out, student, assignment, process_wall):
+    """Seconds per phase of one boundary judge process, as it recorded them in its journal
+    in the grading folder `out`, plus the process's wall time as the grader measured it.
+    Returns: dict phase -> seconds, and "per test cell" / "per student cell" -> {label: s}."""
+    journal = session.read_journal(Path(out) / "journal" / student / f"{assignment}.jsonl")
+    if journal is None or not journal.timings:
+        return {}
+    return {**journal.timings, "per test cell": journal.cell_timings.get("test cell", {}),
+            "per student cell": journal.cell_timings.get("student cell", {}),
+            "process wall": process_wall}
 
 
 def import_costs(module="autograder.boundary.judge", names=("nbformat", "jsonschema",
@@ -144,7 +135,7 @@ def import_costs(module="autograder.boundary.judge", names=("nbformat", "jsonsch
 
 
 def split(b):
-    """The phases of one judge_timer run, in seconds: python + imports (the judge process
+    """The phases of one judge process, in seconds: python + imports (the judge process
     before its main), student start-up (spawning the sandboxed process and running the
     master's given cells in it: setup imports, fixtures), the student's code cells, the
     hidden tests and fixtures on the judge's side, and the rest of the judge."""
@@ -181,12 +172,10 @@ def run(quick=False):
                                                 engine=engine, workers=workers,
                                                 assignments=assignments)
             runs[(engine, workers)] = (wall, phases, results)
-        breakdown = {}
-        for assignment in tqdm(assignments, desc="grading: judge phases", unit="notebook"):
-            notebook = scratch / "submissions" / "student01" / assignment / f"{assignment}.ipynb"
-            box = scratch / f"phases-{assignment}"
-            box.mkdir()
-            breakdown[assignment] = judge_phases(notebook, assignment, box)
+        phases1 = runs[("boundary", 1)][1]
+        breakdown = {a: judge_phases(scratch / "out-boundary-1", "student01", a,
+                                     phases1.per[("judge process (boundary)", a)][0])
+                     for a in assignments}
     imports = import_costs()
     return _markdown(runs, breakdown, assignments, unbuilt, students, imports)
 
@@ -203,7 +192,7 @@ def _markdown(runs, breakdown, assignments, unbuilt, students, imports):
     per_student_1 = runs[("boundary", 1)][0] / students
     speedup = per_student_1 / per_student_2
 
-    # per notebook: the judge process (workers 1, boundary) and its phases (judge_timer)
+    # per notebook: the judge process (workers 1, boundary) and the phases it recorded
     _, phases1, _ = runs[("boundary", 1)]
     _, phases_nb, _ = runs[("nbgrader", 2)]
     nb_rows = []
@@ -258,8 +247,8 @@ def _markdown(runs, breakdown, assignments, unbuilt, students, imports):
            "### Per notebook and where the time goes", "",
            "Judge process = one boundary judge subprocess as `grade` ran it (workers 1, median "
            "(min–max) over the students); nbgrader = nbgrader's `autograde` of the same "
-           "notebook (workers 2). The phases come from a separate run of the same judge on the "
-           "same notebook under `bench.judge_timer` (timers around the judge's own methods): "
+           "notebook (workers 2). The phases are those the first student's judge process "
+           "recorded in its journal in that run (workers 1): "
            "Python start-up + imports of the judge process; start-up of the sandboxed student "
            "process (the boundary engine's \"kernel\": spawning it and running the master's "
            "given cells in it, the setup cell's imports first); the student's code cells (the "
@@ -268,8 +257,8 @@ def _markdown(runs, breakdown, assignments, unbuilt, students, imports):
            "in the judge, stopping the student).", "",
            table(["notebook", "judge process", "nbgrader autograde", "python + imports",
                   "student start-up", "student's code", "tests + fixtures", "other",
-                  "judge_timer wall"], nb_rows), "",
-           "Slowest hidden-test cells (judge_timer run; each crosses the boundary for every "
+                  "judge process wall"], nb_rows), "",
+           "Slowest hidden-test cells (the first student's; each crosses the boundary for every "
            "call into the student's code): "
            + _slowest(breakdown, assignments, "per test cell"), "",
            "Slowest cells of the student's notebook in the student process (program index: "
@@ -314,7 +303,8 @@ def _slowest(breakdown, assignments, key):
 
 
 def _gap(per_student, breakdown, assignments):
-    """Where one student's grading time goes, summed over the notebooks (judge_timer runs),
+    """Where one student's grading time goes, summed over the notebooks (their judges' own
+    timings),
     and what it would take to reach the target."""
     total = {}
     for a in assignments:
@@ -323,7 +313,7 @@ def _gap(per_student, breakdown, assignments):
     heavy = sorted(((b.get("process wall", 0.0), a) for a, b in breakdown.items()), reverse=True)
     fixed = total["python + imports"] + total["student start-up"]
     lines = ["**Where one student's time goes.** Summed over one student's notebooks "
-             "(judge_timer runs, one at a time): "
+             "(the judges' own timings, workers 1): "
              + ", ".join(f"{k} {v:.1f} s" for k, v in total.items())
              + f". The fixed cost of a judge process (Python, imports, a sandboxed student "
              f"process) is {fixed:.1f} s per student; the rest is the notebooks' own work, "

@@ -26,28 +26,26 @@ import nbformat  # noqa: E402 (after the line above, on purpose)
 
 from autograder.boundary import sandbox
 from autograder.boundary.remote import Student, StudentDied, StudentError, StudentTimeout
-from autograder.course import master_path
-from autograder.judge import Outcome
+from autograder.master import (ANSWER, GIVEN, SETUP, TEST, WRITTEN, cell_id, kind, master,
+                               points)
+from autograder.results import Outcome, outcome_of_error
 from backproplab.codenames import global_names
 
 RESTARTS = 4  # times a student process that died is started again for the remaining tests
 
 
-def _meta(cell):
-    return cell.metadata.get("nbgrader", {})
-
-
 def is_test(cell):
     """A graded code cell that is not also an answer (that one an instructor grades)."""
-    meta = _meta(cell)
-    return cell.cell_type == "code" and meta.get("grade", False) and not meta.get("solution")
+    return kind(cell) == TEST
 
 
 def is_fixture(cell):
     """A read-only given code cell of the master (its imports and test fixtures)."""
-    meta = _meta(cell)
-    return (cell.cell_type == "code" and meta.get("locked", False) and not meta.get("grade")
-            and not meta.get("solution"))
+    return kind(cell) == GIVEN and cell.cell_type == "code"
+
+
+def is_code_answer(cell):
+    return kind(cell) in (ANSWER, WRITTEN) and cell.cell_type == "code"
 
 
 def student_program(master, submission):
@@ -61,13 +59,13 @@ def student_program(master, submission):
     - marks: dict grade_id -> how many program cells come before that test cell in the
       submission (for the test cells it kept).
     """
-    tests = {_meta(c)["grade_id"] for c in master.cells if is_test(c)}
-    fixtures = {_meta(c)["grade_id"]: c.source for c in master.cells if is_fixture(c)}
+    tests = {cell_id(c) for c in master.cells if is_test(c)}
+    fixtures = {cell_id(c): c.source for c in master.cells if is_fixture(c)}
     program, seen, marks = [], set(), {}
     for index, cell in enumerate(submission.cells):
         if cell.cell_type != "code":
             continue
-        grade_id = _meta(cell).get("grade_id")
+        grade_id = cell_id(cell)
         if grade_id in tests or is_test(cell):
             marks.setdefault(grade_id, len(program))
             continue
@@ -116,13 +114,39 @@ def defined_names(source):
     return names
 
 
+class Timings:
+    """Where a judge's time goes, recorded by the judge itself (in its journal, just before
+    the line that says it is done; the bench reads it): seconds per phase, and per cell."""
+
+    def __init__(self):
+        self.started = time.perf_counter()
+        self.phases = {}
+        self.cells = {}  # "test cell" or "student cell" -> {label: seconds}
+
+    @contextlib.contextmanager
+    def __call__(self, phase, cell=None):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            seconds = time.perf_counter() - started
+            self.phases[phase] = self.phases.get(phase, 0.0) + seconds
+            if cell is not None:
+                self.cells.setdefault(cell[0], {})[cell[1]] = seconds
+
+    def line(self):
+        """The journal line, "judge main" being the time since the judge started."""
+        return {"timings": {**self.phases, "judge main": time.perf_counter() - self.started},
+                "cells": self.cells}
+
+
 class Judge:
     """Runs a master's fixtures and tests against one student process."""
 
     def __init__(self, assignment, submission, journal, *, log, slot, cell_timeout,
-                 call_timeout, notebook_timeout, hidden, isolate=True):
+                 call_timeout, notebook_timeout, hidden, isolate=True, timed=None):
         self.assignment = assignment
-        self.master = nbformat.read(master_path(assignment), as_version=4)
+        self.master = master(assignment).notebook
         self.program, self.marks = student_program(self.master, submission)
         self.journal = journal
         self.notebook_timeout = notebook_timeout
@@ -130,7 +154,7 @@ class Judge:
         self.box = sandbox.prepare(hidden, isolate)
         self.student = Student(self.box.command(slot), env=self.box.environment(),
                                cwd=self.box.cwd(), call_timeout=call_timeout, log=log)
-        self.student.before_request = self._push_bindings
+        self.student.bindings = self._new_bindings
         self.student.lendable = lendable
         self.namespace = {"__name__": TESTS}
         self.grader_names = set()  # names the master's setup and fixtures define here
@@ -143,13 +167,15 @@ class Judge:
         self.fixture_classes = set()  # test doubles made on the student's side
         self.deadline = time.monotonic() + notebook_timeout  # for the notebook's own cells
         self.notes = []
+        self.timed = timed or Timings()
 
     # -- the student process ----------------------------------------------------------------
 
     def start_student(self):
         """Start the student's process and bring it to where the judge is: run the notebook's
         cells up to the cursor, one at a time, leaving out those that killed or hung it."""
-        self.student.start()
+        with self.timed("student process start-up"):
+            self.student.start()
         self.mirror.clear()
         self.student_names = {}
         with self._notebook_running():
@@ -203,13 +229,15 @@ class Judge:
             return
         cell = self.program[index]
         left = self.deadline - time.monotonic()
+        phase = "student: given cells" if cell["fixture"] else "student: code cells"
         try:
             if left <= 0:
                 raise StudentTimeout(f"timeout after {self.notebook_timeout} s in the "
                                      "notebook's cells")
-            status, = self.student.request("run", cells=[cell], timeout=self.cell_timeout,
-                                           label=cell["label"],
-                                           wait=max(1, int(min(left, self.cell_timeout))))
+            with self.timed(phase, ("student cell", f"{index}:{cell['label']}")):
+                status, = self.student.request("run", cells=[cell], timeout=self.cell_timeout,
+                                               label=cell["label"],
+                                               wait=max(1, int(min(left, self.cell_timeout))))
         except (StudentDied, StudentTimeout):
             self.left_out.add(index)
             raise
@@ -251,12 +279,11 @@ class Judge:
         first = {}
         for index, cell in enumerate(self.program):
             first.setdefault(cell["label"], index)
-        kept = [first.get(_meta(c).get("grade_id"), self.marks.get(_meta(c).get("grade_id")))
-                for c in self.master.cells]
+        kept = [first.get(cell_id(c), self.marks.get(cell_id(c))) for c in self.master.cells]
         before, upto = set(), {}
         for number, cell in enumerate(self.master.cells):
-            grade_id = _meta(cell).get("grade_id")
-            if is_fixture(cell) or (cell.cell_type == "code" and _meta(cell).get("solution")):
+            grade_id = cell_id(cell)
+            if is_fixture(cell) or is_code_answer(cell):
                 before.add(grade_id)
             if is_fixture(cell) or is_test(cell):
                 found = [i + 1 for i, c in enumerate(self.program) if c["label"] in before]
@@ -269,23 +296,21 @@ class Judge:
 
     # -- crossing the boundary --------------------------------------------------------------
 
-    def _push_bindings(self):
-        """Make the student's namespace agree with every rebinding the tests made here (a
-        hidden test that grades one exercise with the course's version of another), for the
-        tests only: not while the notebook's own cells run."""
+    def _new_bindings(self):
+        """The rebindings the tests made here since the last request (a hidden test that
+        grades one exercise with the course's version of another), which the next request
+        carries to the student's namespace: for the tests only, not while the notebook's own
+        cells run. Returns: dict name -> value."""
         if self.in_notebook:
-            return
+            return {}
+        changed = {}
         for name in self.student_names:
             if name in self.grader_names or name not in self.namespace:
                 continue
             current = self.namespace[name]
             if current is not self.mirror.get(name, _UNSET):
-                self.mirror[name] = current
-                try:
-                    self.student.request("bind", name=name, value=current,
-                                         label=f"binding {name}")
-                except TypeError:
-                    pass  # a test's own object (a Generator, say) stays on this side
+                self.mirror[name] = changed[name] = current
+        return changed
 
     def _bind_student_names(self, code, defined=()):
         """Bind proxies for the student's classes and functions, and for the student's data
@@ -306,7 +331,7 @@ class Judge:
     # -- running the master -----------------------------------------------------------------
 
     def _exec(self, cell, defined=()):
-        code = compile(cell.source, f"<{_meta(cell).get('grade_id', 'cell')}>", "exec")
+        code = compile(cell.source, f"<{cell_id(cell) or 'cell'}>", "exec")
         self.student.forget_shared()
         self.student.request("forget", label="a new cell")
         self._bind_student_names(code, defined)
@@ -333,12 +358,12 @@ class Judge:
                                                             label=name)
 
     def run_test(self, cell):
-        grade_id, points = _meta(cell)["grade_id"], float(_meta(cell)["points"])
+        grade_id, worth = cell_id(cell), points(cell)
         if not self._alive():
             outcome = Outcome("error", "not run: the student's process kept dying")
         else:
             outcome = self._outcome(cell)
-        self.record(grade_id, points if outcome.status == "passed" else 0.0, points, outcome)
+        self.record(grade_id, worth if outcome.status == "passed" else 0.0, worth, outcome)
 
     def _outcome(self, cell):
         try:
@@ -350,10 +375,8 @@ class Judge:
             return Outcome("error", str(error))
         except StudentError as error:
             return _student_outcome(error)
-        except AssertionError as error:
-            return Outcome("failed", str(error) or "a test assertion failed")
-        except Exception as error:
-            return Outcome("error", f"{type(error).__name__}: {error}"[:1200])
+        except Exception as error:  # the test's own assertion, or its own error
+            return outcome_of_error(type(error).__name__, str(error))
 
     def record(self, grade_id, points, max_points, outcome):
         line = {"cell": grade_id, "points": points, "max_points": max_points,
@@ -365,15 +388,14 @@ class Judge:
         """Judge the submission: the master's cells in order, each fixture and test after the
         notebook's cells that come before it. Cells after the last test (the student's and
         the given ones) cannot change a grade, and are not run."""
-        exec(compile(next(c.source for c in self.master.cells if _meta(c).get("grade_id")
-                          == "setup"), "<setup>", "exec"), self.namespace)
+        exec(compile(master(self.assignment).setup, "<setup>", "exec"), self.namespace)
         self.grader_names = {n for n in self.namespace if not n.startswith("__")}
         positions = self.positions()
         finished = True  # the notebook's cells still run
         last_test = max(i for i, c in enumerate(self.master.cells) if is_test(c))
         for cell in self.master.cells[:last_test + 1]:
-            grade_id = _meta(cell).get("grade_id")
-            if grade_id == "setup" or not (is_fixture(cell) or is_test(cell)):
+            grade_id = cell_id(cell)
+            if grade_id == SETUP or not (is_fixture(cell) or is_test(cell)):
                 continue
             if finished:
                 try:
@@ -382,9 +404,12 @@ class Judge:
                     finished = False
                     self.notes.append(f"the notebook's cells did not finish: {error}")
             if is_fixture(cell) and self.student.alive:
-                self.run_fixture(cell)
+                with self.timed("master fixtures"):
+                    self.run_fixture(cell)
             elif is_test(cell):
-                self.run_test(cell)
+                with self.timed("hidden tests", ("test cell", grade_id)):
+                    self.run_test(cell)
+        self.journal.write(json.dumps(self.timed.line()) + "\n")
         self.journal.write(json.dumps({"done": True, "notes": self.notes}) + "\n")
         self.journal.flush()
 
@@ -408,15 +433,8 @@ def _cell_note(status, cell_timeout):
 
 
 def _student_outcome(error):
-    if isinstance(error, NotImplementedError):
-        return Outcome("not implemented", "this exercise still raises NotImplementedError")
-    kind = type(error).__name__
-    message = f"{kind}: {error}" if str(error) else kind
-    if isinstance(error, AssertionError):
-        return Outcome("failed", message)
-    if error.where:
-        message += f"\n  raised {error.where}"
-    return Outcome("error", message[:1200])
+    """An error raised in the student's process, under its own class name."""
+    return outcome_of_error(type(error).__name__, str(error), error.where)
 
 
 def main(argv=None):
@@ -433,12 +451,13 @@ def main(argv=None):
     parser.add_argument("--unsafe-no-sandbox", action="store_true")
     args = parser.parse_args(argv)
     os.environ.setdefault("MPLBACKEND", "Agg")
+    timed = Timings()
     submission = nbformat.read(args.notebook, as_version=4)
     with open(args.journal, "a") as journal, open(args.log, "ab") as log:
         judge = Judge(args.assignment, submission, journal, log=log, slot=args.slot,
                       cell_timeout=args.cell_timeout, call_timeout=args.call_timeout,
                       notebook_timeout=args.notebook_timeout, hidden=args.hide,
-                      isolate=not args.unsafe_no_sandbox)
+                      isolate=not args.unsafe_no_sandbox, timed=timed)
         try:
             judge.run()
         finally:

@@ -162,7 +162,7 @@ class Student:
         self.proxies = {}  # reference id -> proxy
         self.classes = {}  # reference id of a class -> proxy class
         self.shared = wire.SharedArrays("g")
-        self.before_request = None  # hook: runs before every request (binding sync)
+        self.bindings = None  # hook: the rebindings of student names a request carries along
         self.lendable = None  # hook: whether student code may call back a grader-side object
         self.lent = {}  # callback id -> grader-side object lent to student code
         self.process = None
@@ -298,16 +298,10 @@ class Student:
         - op: the request; label: what it is in the student's terms ("Linear.backward"),
           for messages; wait: seconds to wait for the answer (default: the call timeout).
         """
-        if self.before_request:
-            hook, self.before_request = self.before_request, None
-            try:
-                hook()
-            finally:
-                self.before_request = hook
         if not self.alive:
             raise StudentDied(f"the student's process is not running ({label})")
         encoder = wire.Encoder(None, arrays_by_reference=True)
-        header = {"op": op}
+        header = {"op": op, "bind": self._encode_bindings(encoder)}
         for key, value in fields.items():
             header[key] = (self._encode(value, encoder)
                            if key in ("target", "args", "kwargs", "key", "value", "item")
@@ -321,6 +315,18 @@ class Student:
             error = reply["error"]
             raise _error(str(error.get("type")), str(error.get("message")), error.get("where"))
         return self._decode(reply.get("value"), buffers)
+
+    def _encode_bindings(self, encoder):
+        """The student names to rebind before the request is answered, encoded: those of the
+        `bindings` hook whose values can cross (a test's own object, a Generator say, stays
+        on this side)."""
+        encoded = {}
+        for name, value in (self.bindings() if self.bindings else {}).items():
+            try:
+                encoded[name] = self._encode(value, encoder)
+            except TypeError:
+                continue
+        return encoded
 
     def _read(self, label, timeout):
         """Wait for the answer to a request, serving the student's callbacks meanwhile."""

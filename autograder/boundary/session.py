@@ -15,20 +15,27 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-from autograder.judge import Outcome
 from autograder.processes import kill_tree
+from autograder.results import Judgement, Outcome
 
 
 @dataclass
-class Verdict:
-    """What the judge found: per test cell, points and outcome; plus notes on the run."""
+class Journal:
+    """What a judge's journal holds: per test cell, points and outcome; notes on the run;
+    whether the judge finished, and the hash of the submission it judged; where its time
+    went (judge.Timings: seconds per phase, and per cell)."""
 
     points: dict = field(default_factory=dict)
     outcomes: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
     complete: bool = False
     digest: str = ""
+    timings: dict = field(default_factory=dict)
+    cell_timings: dict = field(default_factory=dict)
+
+    def judgement(self, *notes):
+        """The Judgement it records, with `notes` added to its own."""
+        return Judgement(dict(self.outcomes), dict(self.points), (*self.notes, *notes))
 
 
 def digest(path):
@@ -37,33 +44,35 @@ def digest(path):
 
 
 def read_journal(path):
-    """The Verdict recorded in a journal, complete or not; None if there is none."""
+    """The Journal at `path`, complete or not; None if there is none."""
     path = Path(path)
     if not path.is_file():
         return None
-    verdict = Verdict()
+    recorded = Journal()
     for line in path.read_text().splitlines():
         try:
             entry = json.loads(line)
         except ValueError:
             break  # a line cut short when the grader was stopped
         if "submission" in entry:
-            verdict.digest = entry["submission"]
+            recorded.digest = entry["submission"]
         elif entry.get("done"):
-            verdict.complete = True
-            verdict.notes = list(entry.get("notes", []))
+            recorded.complete = True
+            recorded.notes = list(entry.get("notes", []))
+        elif "timings" in entry:
+            recorded.timings, recorded.cell_timings = entry["timings"], entry.get("cells", {})
         elif "cell" in entry:
-            verdict.points[entry["cell"]] = float(entry["points"])
-            verdict.outcomes[entry["cell"]] = Outcome(entry["status"], entry["message"])
-    return verdict
+            recorded.points[entry["cell"]] = float(entry["points"])
+            recorded.outcomes[entry["cell"]] = Outcome(entry["status"], entry["message"])
+    return recorded
 
 
 def run(notebook, assignment, *, journal, log, slot, seed, cell_timeout, call_timeout,
         notebook_timeout, hidden=(), isolate=True):
-    """Judge `notebook` (a file) for `assignment` in a new judge process; return its Verdict.
+    """Judge `notebook` (a file) for `assignment` in a new judge process; return its Journal.
 
     The journal is started afresh. Whatever stops the judge (its time limit, a crash), the
-    cells judged before stay recorded, and the Verdict says why the rest are missing.
+    cells judged before stay recorded, and the Journal says why the rest are missing.
     """
     journal, log = Path(journal), Path(log)
     journal.parent.mkdir(parents=True, exist_ok=True)
@@ -88,7 +97,7 @@ def run(notebook, assignment, *, journal, log, slot, seed, cell_timeout, call_ti
         except subprocess.TimeoutExpired:
             kill_tree(process.pid)
             stopped = f"timeout: grading took longer than {notebook_timeout} s"
-    verdict = read_journal(journal)
-    if stopped and not verdict.complete:
-        verdict.notes.append(stopped)
-    return verdict
+    recorded = read_journal(journal)
+    if stopped and not recorded.complete:
+        recorded.notes.append(stopped)
+    return recorded

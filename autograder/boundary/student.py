@@ -216,6 +216,7 @@ class Server:
         if "op" not in header:
             raise wire.WireError("expected a request from the grader")
         try:
+            self._rebind(header.get("bind", {}), buffers)
             node, out = getattr(self, "op_" + header["op"])(header, buffers)
             reply = {"value": node}
         except CellTimeout:
@@ -323,12 +324,12 @@ class Server:
                  and type(value).__name__ != "module"}
         return self.encode(found, live=False)
 
-    def op_bind(self, header, buffers):
-        """A test rebinds one of the notebook's names (to the course's version, say)."""
-        name = header["name"]
-        self.rebound.setdefault(name, self.namespace.get(name, _ABSENT))
-        self.namespace[name] = self.decode(header["value"], buffers)
-        return None, []
+    def _rebind(self, bindings, buffers):
+        """Tests rebound some of the notebook's names (to the course's versions, say): bind
+        them here before the request they came with is answered."""
+        for name, node in bindings.items():
+            self.rebound.setdefault(name, self.namespace.get(name, _ABSENT))
+            self.namespace[name] = self.decode(node, buffers)
 
     def op_unbind(self, header, buffers):
         """Put back the notebook's own values of the names tests rebound; return those names."""

@@ -8,7 +8,7 @@ all and checks that each loses points on exactly those cells.
 import re
 from dataclasses import dataclass
 
-from autograder import submissions
+from autograder import samples
 
 
 @dataclass(frozen=True)
@@ -40,12 +40,12 @@ class Mistake:
 
     def apply(self):
         """The solved submission with this mistake in it: a NotebookNode."""
-        source = submissions.solutions(self.assignment)[self.cell]
+        source = samples.solutions(self.assignment)[self.cell]
         count = source.count(self.find)
         if count != 1:
             raise ValueError(f"mistake {self.id}: {self.find!r} occurs {count} times in the "
                              f"solution of {self.cell}; it must occur exactly once")
-        return submissions.solved(self.assignment,
+        return samples.solved(self.assignment,
                                   {self.cell: source.replace(self.find, self.replace)})
 
 
@@ -58,3 +58,13 @@ def catalog():
     if len(by_id) != len(entries):
         raise ValueError("mistake ids must be unique")
     return by_id
+
+
+def diagnose(assignment, cell, message):
+    """The catalog mistakes that explain a failure of test cell `cell` with `message`.
+
+    Returns:
+    - list of Mistake (usually one; empty when no known mistake matches).
+    """
+    return [m for m in catalog().values()
+            if m.assignment == assignment and m.explains(cell, message)]

@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import submissions
+from autograder import samples
 from autograder.grade import grade
 from autograder.mistakes import catalog
 
@@ -16,7 +16,7 @@ LOST, MISSED, COLLATERAL, KEPT = "●", "○", "✗", "·"
 
 
 @dataclass(frozen=True)
-class Verdict:
+class Detection:
     """How the grader did on one mistake."""
 
     mistake: object
@@ -42,7 +42,7 @@ class Verdict:
 
 
 def grade_catalog(out=None, *, quiet=True):
-    """Grade one submission per catalog mistake; return a list of Verdict, catalog order.
+    """Grade one submission per catalog mistake; return a list of Detection, catalog order.
 
     Inputs:
     - out: folder for the submissions and grades; None uses a temporary folder.
@@ -51,12 +51,12 @@ def grade_catalog(out=None, *, quiet=True):
     with tempfile.TemporaryDirectory(prefix="backproplab-mistakes-") as scratch:
         root = Path(out) if out else Path(scratch)
         for mistake in mistakes.values():
-            submissions.write(mistake.apply(), root / "submissions", mistake.id,
+            samples.write(mistake.apply(), root / "submissions", mistake.id,
                               mistake.assignment)
         results = {r.student: r for r in grade(root / "submissions", out=root / "grading",
                                                workers=2, quiet=quiet)
                    if r.student in mistakes and r.assignment == mistakes[r.student].assignment}
-    return [Verdict(m, results[m.id]) for m in mistakes.values()]
+    return [Detection(m, results[m.id]) for m in mistakes.values()]
 
 
 def summary(verdicts):

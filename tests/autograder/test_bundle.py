@@ -11,7 +11,7 @@ import pytest
 
 from autograder.bundle import bundle
 from autograder.course import REPO, available_assignments
-from autograder.release import secret_lines
+from autograder.master import master
 from backproplab.data import SHA256
 
 ASSIGNMENTS = available_assignments()
@@ -103,7 +103,7 @@ def test_bundle_leaks_no_solution_and_no_hidden_test(student_bundle, tmp_path):
     there a leak is a distinctive one (see _distinctive_hits)."""
     wheel, folder, _ = student_bundle
     zipfile.ZipFile(wheel).extractall(tmp_path / "wheel")
-    secrets = {a: secret_lines(a) for a in ASSIGNMENTS}
+    secrets = {a: master(a).secret_lines for a in ASSIGNMENTS}
     every_secret = set().union(*secrets.values())
     files = [*folder.rglob("*"), *(tmp_path / "wheel").rglob("*")]
     for path in files:
@@ -181,7 +181,7 @@ def test_the_first_cell_installs_the_helper_package_only_where_it_is_missing(stu
 
 
 def test_the_leak_check_finds_a_pasted_solution():
-    from autograder.submissions import solutions
+    from autograder.samples import solutions
 
     pasted = [line.strip() for line in solutions("03_vectorized_backprop")["linear"].splitlines()]
-    assert _distinctive_hits(pasted, secret_lines("03_vectorized_backprop"))
+    assert _distinctive_hits(pasted, master("03_vectorized_backprop").secret_lines)

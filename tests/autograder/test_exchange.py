@@ -41,7 +41,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import submissions
+from autograder import samples
 from autograder.course import REPO
 from autograder.mistakes import catalog
 
@@ -177,7 +177,7 @@ def week(request):
 
     instructor.nbgrader("db", "assignment", "add", A, f"--duedate={DUE}:00 UTC", cwd=course)
     instructor.nbgrader("release_assignment", A, cwd=course)
-    _hand_in(solver, submissions.solved(A))
+    _hand_in(solver, samples.solved(A))
     _hand_in(stumbler, catalog()[MISTAKE].apply())
     instructor.nbgrader("collect", A, cwd=course)
     grading = instructor.run("-m", "autograder", "grade", "submitted", "--assignment", A,

@@ -4,36 +4,36 @@ import csv
 
 import pytest
 
-from autograder import submissions
+from autograder import samples
 from autograder.__main__ import main
 from autograder.grade import GradingError, Settings, grade
-from autograder.record import scores
+from autograder.gradebook import scores
 
 A = "03_vectorized_backprop"
 
 
 def _with_cell(cell, source):
-    return submissions.solved(A, {cell: source})
+    return samples.solved(A, {cell: source})
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("class")
     folder = root / "submissions"
-    submissions.write(submissions.solved(A), folder, "solution", A)
-    submissions.write(submissions.blank(A), folder, "blank", A)
-    invalid = submissions.write(submissions.solved(A), folder, "invalid_json", A)
+    samples.write(samples.solved(A), folder, "solution", A)
+    samples.write(samples.blank(A), folder, "blank", A)
+    invalid = samples.write(samples.solved(A), folder, "invalid_json", A)
     invalid.write_text(invalid.read_text()[:500])
     (folder / "missing" / A).mkdir(parents=True)
     (folder / "missing" / A / "notes.txt").write_text("I forgot to upload it")
     (folder / "not_submitted").mkdir()
-    renamed = submissions.write(submissions.solved(A), folder, "renamed", A)
+    renamed = samples.write(samples.solved(A), folder, "renamed", A)
     renamed.rename(renamed.with_name("my copy.ipynb"))
-    sgd = submissions.solutions(A)["sgd"]
-    submissions.write(_with_cell("sgd", sgd + "\n\nraise RuntimeError('oops')"), folder,
+    sgd = samples.solutions(A)["sgd"]
+    samples.write(_with_cell("sgd", sgd + "\n\nraise RuntimeError('oops')"), folder,
                       "raises", A)
-    submissions.write(_with_cell("sgd", sgd + "\n\nwhile True:\n    pass"), folder, "loops", A)
-    submissions.write(_with_cell("sgd", "import os\nos._exit(1)"), folder, "exits", A)
+    samples.write(_with_cell("sgd", sgd + "\n\nwhile True:\n    pass"), folder, "loops", A)
+    samples.write(_with_cell("sgd", "import os\nos._exit(1)"), folder, "exits", A)
     results = grade(folder, out=root / "grading", settings=Settings(timeout=5, notebook_timeout=120),
                     workers=2, quiet=True)
     return root / "grading", {r.student: r for r in results}
@@ -112,8 +112,8 @@ def test_feedback_lists_every_cell_and_never_the_hidden_tests(graded):
 
 
 def test_feedback_says_what_is_wrong(tmp_path):
-    bias = submissions.solutions(A)["linear"].replace('dout.sum(axis=0)', 'dout')
-    submissions.write(_with_cell("linear", bias), tmp_path / "s", "student", A)
+    bias = samples.solutions(A)["linear"].replace('dout.sum(axis=0)', 'dout')
+    samples.write(_with_cell("linear", bias), tmp_path / "s", "student", A)
     result, = grade(tmp_path / "s", out=tmp_path / "g", quiet=True)
     db = next(c for c in result.cells if c.cell == "test_linear_db")
     assert db.points == 0 and db.status == "failed"
@@ -125,12 +125,12 @@ def test_feedback_says_what_is_wrong(tmp_path):
 def test_warnings_from_a_correct_solution_cost_nothing(tmp_path):
     # A sigmoid written naively overflows for large negative inputs: NumPy warns on stderr,
     # and nbgrader would zero any test cell that writes to stderr.
-    noisy = submissions.solutions(A)["sigmoid"].replace(
+    noisy = samples.solutions(A)["sigmoid"].replace(
         "self.out = 1.0 / (1.0 + np.exp(-x))",
         "self.out = 1.0 / (1.0 + np.exp(-x))\n"
         "        import warnings\n"
         "        warnings.warn('a harmless warning', RuntimeWarning)")
-    submissions.write(_with_cell("sigmoid", noisy), tmp_path / "s", "student", A)
+    samples.write(_with_cell("sigmoid", noisy), tmp_path / "s", "student", A)
     result, = grade(tmp_path / "s", out=tmp_path / "g", quiet=True)
     assert result.score == result.max_score
 
@@ -147,11 +147,11 @@ def test_bad_requests_get_clear_errors(tmp_path, capsys):
 
 def test_two_workers_grade_exactly_like_one(tmp_path):
     folder = tmp_path / "s"
-    submissions.write(submissions.solved(A), folder, "solution", A)
-    submissions.write(submissions.blank(A), folder, "blank", A)
-    bias = submissions.solutions(A)["linear"].replace('dout.sum(axis=0)', 'dout')
-    submissions.write(_with_cell("linear", bias), folder, "bias", A)
-    submissions.write(_with_cell("sgd", "import os\nos._exit(1)"), folder, "exits", A)
+    samples.write(samples.solved(A), folder, "solution", A)
+    samples.write(samples.blank(A), folder, "blank", A)
+    bias = samples.solutions(A)["linear"].replace('dout.sum(axis=0)', 'dout')
+    samples.write(_with_cell("linear", bias), folder, "bias", A)
+    samples.write(_with_cell("sgd", "import os\nos._exit(1)"), folder, "exits", A)
     grade(folder, out=tmp_path / "one", workers=1, quiet=True)
     grade(folder, out=tmp_path / "two", workers=2, quiet=True)
     for name in ("grades.csv", "cells.csv"):
@@ -162,8 +162,8 @@ def test_the_nbgrader_engine_still_grades(tmp_path):
     """nbgrader's own autograde (tests in the student's kernel) stays available, for
     comparison: same grades for honest submissions."""
     folder = tmp_path / "s"
-    submissions.write(submissions.solved(A), folder, "solution", A)
-    submissions.write(submissions.blank(A), folder, "blank", A)
+    samples.write(samples.solved(A), folder, "solution", A)
+    samples.write(samples.blank(A), folder, "blank", A)
     results = {r.student: r for r in grade(folder, out=tmp_path / "g", workers=2, quiet=True,
                                            settings=Settings(engine="nbgrader"))}
     assert results["solution"].score == results["solution"].max_score
@@ -173,7 +173,7 @@ def test_the_nbgrader_engine_still_grades(tmp_path):
 def test_library_warnings_go_to_the_log_not_the_terminal(tmp_path, monkeypatch, capsys):
     import warnings
 
-    from autograder import record, report
+    from autograder import gradebook, report
 
     def warning_twice(original, text):
         def warns(*args, **kwargs):
@@ -181,7 +181,7 @@ def test_library_warnings_go_to_the_log_not_the_terminal(tmp_path, monkeypatch, 
             return original(*args, **kwargs)
         return warns
 
-    monkeypatch.setattr(record, "add_students", warning_twice(record.add_students, "SAW main"))
+    monkeypatch.setattr(gradebook, "add_students", warning_twice(gradebook.add_students, "SAW main"))
     monkeypatch.setattr(report, "write_feedback",
                         warning_twice(report.write_feedback, "SAW worker"))
     (tmp_path / "class" / "forgot" / A).mkdir(parents=True)

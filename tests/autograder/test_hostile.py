@@ -29,12 +29,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import submissions
+from autograder import samples
 from autograder.boundary import sandbox
 from autograder.course import REPO, master_path
 from autograder.grade import Settings
 from autograder.mistakes import catalog
-from autograder.record import CellResult, SubmissionResult
+from autograder.results import CellResult, SubmissionResult
 
 A = "03_vectorized_backprop"
 FULL = 36
@@ -50,7 +50,7 @@ LOOKS_AWAY = ("__pycache__", ".git", ".pytest_cache", ".cache", "grading", ".ven
 
 
 def _solution(cell):
-    return submissions.solutions(A)[cell]
+    return samples.solutions(A)[cell]
 
 
 def _wrong_linear():
@@ -66,7 +66,7 @@ def _notebook(*, wrong=True, extra=(), cells=None, after="linear"):
     """The solved release (with the wrong Linear unless wrong=False), with `extra` code
     cells right after the answer cell `after` and `cells` replacing solution cells."""
     replaced = {"linear": _wrong_linear()} if wrong else {}
-    notebook = submissions.solved(A, {**replaced, **(cells or {})})
+    notebook = samples.solved(A, {**replaced, **(cells or {})})
     at = next(i for i, c in enumerate(notebook.cells)
               if c.metadata.get("nbgrader", {}).get("grade_id") == after) + 1
     notebook.cells[at:at] = [_code(source) for source in extra]
@@ -551,15 +551,15 @@ def _write(folder, student, content):
         path.parent.mkdir(parents=True)
         path.write_text(content)
     elif student == "renamed":
-        path = submissions.write(content, folder, student, A)
+        path = samples.write(content, folder, student, A)
         path.rename(path.with_name("my notebook.ipynb"))
     else:
-        submissions.write(content, folder, student, A)
+        samples.write(content, folder, student, A)
 
 
 def _honest(folder):
-    submissions.write(submissions.solved(A), folder, "honest", A)
-    submissions.write(catalog()[WRONG].apply(), folder, "wrong", A)
+    samples.write(samples.solved(A), folder, "honest", A)
+    samples.write(catalog()[WRONG].apply(), folder, "wrong", A)
 
 
 class Runner:
@@ -635,7 +635,7 @@ def plant(world):
     exchange = _planted(world, "exchange", "/srv")
     inbound = exchange / "course" / "inbound" / "someone+03_vectorized_backprop+2026-12-01"
     inbound.mkdir(parents=True)
-    nbformat.write(submissions.solved(A), inbound / f"{A}.ipynb")
+    nbformat.write(samples.solved(A), inbound / f"{A}.ipynb")
     for folder in (home, exchange):
         os.chmod(folder, 0o755)
     return home, exchange
@@ -797,7 +797,7 @@ def spying_submission():
     that captures any code compiled in its process (the course's solution of 03, when the
     hidden tests grade 04 with it) and raises it into the feedback."""
     M = "04_mlp"
-    notebook = submissions.solved(M, {"bring_layers": _own_formatting(submissions.pasted(A))})
+    notebook = samples.solved(M, {"bring_layers": _own_formatting(samples.pasted(A))})
     at = next(i for i, c in enumerate(notebook.cells)
               if c.metadata.get("nbgrader", {}).get("grade_id") == "build_mlp") + 1
     notebook.cells.insert(at, _code(SPY))
@@ -811,7 +811,7 @@ def graded_spy(request):
     try:
         runner = Runner(request.param, world)
         notebook = spying_submission()
-        submissions.write(notebook, world / "class", "spy", "04_mlp")
+        samples.write(notebook, world / "class", "spy", "04_mlp")
         out = world / "grading"
         result, = runner.grade(world / "class", out, workers=1).values()
         yield result, notebook, out
@@ -824,7 +824,7 @@ def test_no_master_solution_line_reaches_the_feedback(graded_spy):
     none of their code is ever compiled where student code runs."""
     result, notebook, out = graded_spy
     written = "\n".join(c.source for c in notebook.cells)
-    solution = [line.strip() for source in submissions.solutions(A).values()
+    solution = [line.strip() for source in samples.solutions(A).values()
                 for line in source.splitlines()
                 if len(line.strip()) > 30 and line.strip() not in written]
     assert len(solution) > 20

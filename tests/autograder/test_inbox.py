@@ -5,14 +5,15 @@ import os
 import nbformat
 import pytest
 
-from autograder import inbox, submissions
+from autograder import inbox, samples
+from autograder.course import master_path
 
 A = "03_vectorized_backprop"
 
 
 @pytest.fixture
 def folder(tmp_path):
-    submissions.write(submissions.blank(A), tmp_path, "honest", A)
+    samples.write(samples.blank(A), tmp_path, "honest", A)
     return tmp_path
 
 
@@ -29,7 +30,7 @@ def test_a_regular_notebook_is_read(folder):
 
 
 def test_a_link_to_the_master_is_refused(folder):
-    _place(folder, "linker").symlink_to(submissions.master_path(A))
+    _place(folder, "linker").symlink_to(master_path(A))
     submission = inbox.read(folder, "linker", A)
     assert submission.content is None
     assert submission.problem == f"refused: {A}.ipynb is a symbolic link, not a notebook file"
@@ -68,7 +69,7 @@ def test_missing_renamed_and_invalid_submissions(folder):
     assert inbox.read(folder, "nobody", A).problem == "not submitted"
     (folder / "empty" / A).mkdir(parents=True)
     assert inbox.read(folder, "empty", A).problem == f"missing notebook: no {A}.ipynb in the submission"
-    renamed = submissions.write(submissions.blank(A), folder, "renamed", A)
+    renamed = samples.write(samples.blank(A), folder, "renamed", A)
     renamed.rename(renamed.with_name("mine.ipynb"))
     assert inbox.read(folder, "renamed", A).note == f"renamed notebook mine.ipynb graded as {A}.ipynb"
     _place(folder, "broken").write_bytes(b"\xff\xfe not json")

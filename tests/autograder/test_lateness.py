@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import submissions
+from autograder import samples
 from autograder.__main__ import main
 from autograder.course import gradebook_url
 from autograder.lateness import LatePolicy, PolicyError, parse_fraction, parse_rate, parse_time
@@ -39,7 +39,7 @@ def test_the_penalty_counts_started_units_up_to_the_cap_and_zero_after_the_cutof
 
 
 def _submit(folder, student, when):
-    path = submissions.write(submissions.solved(A), folder, student, A)
+    path = samples.write(samples.solved(A), folder, student, A)
     if when is not None:
         (path.parent / "timestamp.txt").write_text(str(when))
 
@@ -141,7 +141,7 @@ def test_feedback_lands_where_nbgrader_releases_it_from(tmp_path):
 
     from autograder.course import nbgrader_config
 
-    path = submissions.write(submissions.solved(A), tmp_path / "submitted", "ada", A)
+    path = samples.write(samples.solved(A), tmp_path / "submitted", "ada", A)
     (path.parent / "timestamp.txt").write_text("2026-12-01 10:00:00.000000 UTC")
     (path.parent / "submission_secret.txt").write_text("a1b2c3")
     out = tmp_path / "grading"
@@ -163,7 +163,7 @@ def test_feedback_lands_where_nbgrader_releases_it_from(tmp_path):
 def test_a_resubmissions_feedback_is_filed_under_the_new_submission(tmp_path):
     """`collect --update` brings a new timestamp and secret, even for the same notebook (its
     recorded grade is kept): fetch_feedback looks for the page under the new ones."""
-    path = submissions.write(submissions.solved(A), tmp_path / "submitted", "ada", A)
+    path = samples.write(samples.solved(A), tmp_path / "submitted", "ada", A)
     out = tmp_path / "grading"
     receipt = out / "course" / "feedback" / "ada" / A
     for timestamp, secret in (("2026-12-01 10:00:00.000000 UTC", "first"),

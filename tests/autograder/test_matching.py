@@ -3,7 +3,7 @@
 import nbformat
 import pytest
 
-from autograder import submissions
+from autograder import samples
 from autograder.grade import Settings, grade
 from autograder.matching import restore
 
@@ -18,10 +18,10 @@ def _stripped(notebook):
 
 
 def test_every_cell_is_matched_back_by_what_it_defines_or_holds():
-    solved = submissions.solved(A)
+    solved = samples.solved(A)
     ids = [c.metadata["nbgrader"]["grade_id"] for c in solved.cells
            if c.cell_type == "code" and "nbgrader" in c.metadata]
-    notebook = _stripped(submissions.solved(A))
+    notebook = _stripped(samples.solved(A))
     matching = restore(notebook, A)
     assert matching.missing == ()
     assert [c.metadata["nbgrader"]["grade_id"] for c in notebook.cells
@@ -30,13 +30,13 @@ def test_every_cell_is_matched_back_by_what_it_defines_or_holds():
 
 
 def test_an_answer_that_is_gone_is_reported():
-    notebook = _stripped(submissions.solved(A))
+    notebook = _stripped(samples.solved(A))
     notebook.cells = [c for c in notebook.cells if "class Linear" not in c.source]
     assert "linear" in restore(notebook, A).missing
 
 
 def test_a_notebook_with_its_metadata_is_left_alone():
-    notebook = submissions.solved(A)
+    notebook = samples.solved(A)
     before = nbformat.writes(notebook)
     assert restore(notebook, A).matched == ()
     assert nbformat.writes(notebook) == before
@@ -45,8 +45,8 @@ def test_a_notebook_with_its_metadata_is_left_alone():
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("matching")
-    submissions.write(_stripped(submissions.solved(A)), root / "class", "copied", A)
-    v3 = nbformat.convert(_stripped(submissions.solved(A)), 3)
+    samples.write(_stripped(samples.solved(A)), root / "class", "copied", A)
+    v3 = nbformat.convert(_stripped(samples.solved(A)), 3)
     path = root / "class" / "old_format" / A / f"{A}.ipynb"
     path.parent.mkdir(parents=True)
     path.write_text(nbformat.writes(v3, version=3))

@@ -3,7 +3,7 @@ its feedback carries the catalog's diagnosis (and no other)."""
 
 import pytest
 
-from autograder import submissions
+from autograder import samples
 from autograder.course import REPO
 from autograder.grade import Settings, grade
 from autograder.mistakes import catalog, matrix
@@ -50,9 +50,9 @@ def test_every_mistake_at_once_grades_cleanly(tmp_path):
     for mistake in MISTAKES.values():
         chosen.setdefault(mistake.assignment, {}).setdefault(mistake.cell, mistake)
     for assignment, by_cell in chosen.items():
-        answers = submissions.solutions(assignment)
+        answers = samples.solutions(assignment)
         wrong = {cell: answers[cell].replace(m.find, m.replace) for cell, m in by_cell.items()}
-        submissions.write(submissions.solved(assignment, wrong), tmp_path / "s", "all_wrong",
+        samples.write(samples.solved(assignment, wrong), tmp_path / "s", "all_wrong",
                           assignment)
     for result in grade(tmp_path / "s", out=tmp_path / "g", quiet=True):
         assert result.status == "graded"
@@ -62,10 +62,10 @@ def test_every_mistake_at_once_grades_cleanly(tmp_path):
 
 
 def test_slow_but_correct_keeps_its_points(tmp_path):
-    slow = submissions.solutions("03_vectorized_backprop")["relu"].replace(
+    slow = samples.solutions("03_vectorized_backprop")["relu"].replace(
         "self.mask = x > 0", "import time\n        time.sleep(0.05)\n        self.mask = x > 0")
-    assert slow != submissions.solutions("03_vectorized_backprop")["relu"]
-    submissions.write(submissions.solved("03_vectorized_backprop", {"relu": slow}),
+    assert slow != samples.solutions("03_vectorized_backprop")["relu"]
+    samples.write(samples.solved("03_vectorized_backprop", {"relu": slow}),
                       tmp_path / "s", "slow", "03_vectorized_backprop")
     result, = grade(tmp_path / "s", out=tmp_path / "g", settings=Settings(timeout=30), quiet=True)
     assert result.score == result.max_score

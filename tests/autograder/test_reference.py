@@ -1,6 +1,6 @@
 import numpy as np
 
-from autograder import submissions
+from autograder import samples
 from autograder.reference import load
 from backproplab.gradcheck import check_layer, check_loss
 
@@ -12,7 +12,7 @@ def test_reference_is_the_masters_solution_code():
     for name in ("Linear", "Sigmoid", "Tanh", "ReLU", "MSELoss", "BCEWithLogitsLoss",
                  "CrossEntropyLoss", "Sequential", "SGD", "two_layer_backprop"):
         assert hasattr(course, name), name
-    assert "class Linear" in submissions.solutions(A)["linear"]
+    assert "class Linear" in samples.solutions(A)["linear"]
 
 
 def test_reference_layers_pass_gradient_checks():

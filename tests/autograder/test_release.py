@@ -5,7 +5,8 @@ import nbformat
 import pytest
 
 from autograder.course import available_assignments, master_path, release_path
-from autograder.release import release, secret_lines
+from autograder.master import master
+from autograder.release import release
 
 ASSIGNMENTS = available_assignments()
 
@@ -30,7 +31,7 @@ def test_committed_release_is_what_nbgrader_generates(assignment, fresh_release)
 
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_release_leaks_no_solution_and_no_hidden_test(assignment):
-    secret = secret_lines(assignment)
+    secret = master(assignment).secret_lines
     assert secret, "the master has no solution or hidden-test lines to protect"
     released = {line.strip() for cell in _cells(release_path(assignment))
                 for line in "".join(cell["source"]).splitlines()}

@@ -6,10 +6,10 @@ import json
 import pytest
 from nbgrader.api import Gradebook
 
-from autograder import submissions
+from autograder import samples
 from autograder.course import gradebook_url
 from autograder.grade import Settings, grade
-from autograder.record import scores
+from autograder.gradebook import scores
 
 A = "01_derivations"
 
@@ -31,8 +31,8 @@ def _autograded(results, student):
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("resume")
     folder, out = root / "submissions", root / "grading"
-    submissions.write(submissions.solved(A), folder, "solution", A)
-    submissions.write(submissions.blank(A), folder, "blank", A)
+    samples.write(samples.solved(A), folder, "solution", A)
+    samples.write(samples.blank(A), folder, "blank", A)
     first = grade(folder, out=out, quiet=True)
     return folder, out, first
 
@@ -76,12 +76,12 @@ def test_a_manual_grade_survives_regrading(graded):
 
 def test_a_resubmission_replaces_the_grade_only_on_request(graded):
     folder, out, first = graded
-    notebook = submissions.solved(A)
+    notebook = samples.solved(A)
     for cell in notebook.cells:
         if cell.metadata.get("nbgrader", {}).get("solution") and cell.cell_type == "code":
             cell.source = "raise RuntimeError('I changed my mind')"
             break
-    submissions.write(notebook, folder, "solution", A)
+    samples.write(notebook, folder, "solution", A)
 
     kept = grade(folder, out=out, quiet=True)
     result = next(r for r in kept if r.student == "solution")

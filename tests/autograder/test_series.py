@@ -3,7 +3,7 @@ autograded point, the blank release none."""
 
 import pytest
 
-from autograder import submissions
+from autograder import samples
 from autograder.course import available_assignments
 from autograder.grade import grade
 
@@ -14,8 +14,8 @@ ASSIGNMENTS = available_assignments()
 def graded(tmp_path_factory):
     root = tmp_path_factory.mktemp("series")
     for assignment in ASSIGNMENTS:
-        submissions.write(submissions.solved(assignment), root / "s", "solution", assignment)
-        submissions.write(submissions.blank(assignment), root / "s", "blank", assignment)
+        samples.write(samples.solved(assignment), root / "s", "solution", assignment)
+        samples.write(samples.blank(assignment), root / "s", "blank", assignment)
     results = grade(root / "s", out=root / "g", workers=2, quiet=True)
     return {(r.student, r.assignment): r for r in results}
 

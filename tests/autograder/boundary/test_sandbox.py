@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from autograder import submissions
+from autograder import samples
 from autograder.__main__ import main
 from autograder.boundary import sandbox
 from autograder.course import REPO
@@ -93,7 +93,7 @@ def no_sandbox(tmp_path, monkeypatch):
 
 
 def test_grade_refuses_before_writing_anything(no_sandbox, tmp_path, capsys):
-    submissions.write(submissions.solved(A), tmp_path / "class", "student", A)
+    samples.write(samples.solved(A), tmp_path / "class", "student", A)
     out = tmp_path / "grading"
     assert main(["grade", str(tmp_path / "class"), "--out", str(out)]) == 2
     said = capsys.readouterr().err
@@ -105,7 +105,7 @@ def test_grade_refuses_before_writing_anything(no_sandbox, tmp_path, capsys):
 
 def test_unsafe_no_sandbox_grades_and_says_so_everywhere(no_sandbox, tmp_path):
     folder = tmp_path / "class"
-    submissions.write(submissions.solved(A), folder, "student", A)
+    samples.write(samples.solved(A), folder, "student", A)
     out = tmp_path / "grading"
     assert main(["grade", str(folder), "--out", str(out), "--unsafe-no-sandbox"]) == 0
     rows = (out / "grades.csv").read_text().splitlines()[1:]

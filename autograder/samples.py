@@ -1,9 +1,10 @@
-"""Submission notebooks built from the masters: solved, blank, or solved with one mistake.
+"""Sample submissions built from the masters: solved, blank, or solved with one mistake.
 
 A solved submission is what a student who typed the master's solutions would hand in: the
 student release, with each solution cell holding the master's solution (markers removed).
-The demo and the tests build their sample classes from these, so a change to a master is
-reflected in every sample submission.
+The demo, the mistake catalog and the tests build their sample classes from these, so a
+change to a master is reflected in every sample submission. (Real submissions are read by
+`inbox`.)
 """
 
 import re
@@ -11,17 +12,8 @@ from pathlib import Path
 
 import nbformat
 
-from autograder.course import master_path, release_path
-
-_MARKERS = ("### BEGIN SOLUTION", "### END SOLUTION")
-
-
-def _is_solution(cell):
-    return cell.metadata.get("nbgrader", {}).get("solution", False)
-
-
-def _without_markers(source):
-    return "\n".join(line for line in source.splitlines() if line.strip() not in _MARKERS)
+from autograder.course import release_path
+from autograder.master import ANSWER, WRITTEN, cell_id, kind, master
 
 
 def blank(assignment):
@@ -31,9 +23,7 @@ def blank(assignment):
 
 def solutions(assignment):
     """The master's solution of each solution cell: dict grade_id -> source."""
-    master = nbformat.read(master_path(assignment), as_version=4)
-    return {cell.metadata.nbgrader["grade_id"]: _without_markers(cell.source)
-            for cell in master.cells if _is_solution(cell)}
+    return dict(master(assignment).solutions)
 
 
 def pasted(assignment):
@@ -44,14 +34,9 @@ def pasted(assignment):
     `autograder.reference.load`, which only instructors have; in a submission that cell holds
     the pasted code instead, so it runs wherever the student's notebook runs.
     """
-    master = nbformat.read(master_path(assignment), as_version=4)
-    parts = [cell.source for cell in master.cells
-             if cell.metadata.get("nbgrader", {}).get("grade_id") == "setup"]
-    answers = solutions(assignment)
-    for cell in master.cells:
-        if _is_solution(cell) and cell.cell_type == "code":
-            parts.append(_brought(answers[cell.metadata.nbgrader["grade_id"]]))
-    return "\n\n".join(parts)
+    course = master(assignment)
+    return "\n\n".join([course.setup, *(_brought(course.solutions[answer])
+                                        for answer in course.code_answers)])
 
 
 def _brought(source):
@@ -76,8 +61,8 @@ def solved(assignment, replacements=None):
                **(replacements or {})}
     notebook = blank(assignment)
     for cell in notebook.cells:
-        if _is_solution(cell):
-            cell.source = answers[cell.metadata.nbgrader["grade_id"]]
+        if kind(cell) in (ANSWER, WRITTEN):
+            cell.source = answers[cell_id(cell)]
     return notebook
 
 

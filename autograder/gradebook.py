@@ -1,29 +1,19 @@
-"""Record: scores in nbgrader's gradebook, the course's system of record.
+"""The gradebook: nbgrader's record of the course, written and read through nbgrader's API.
 
-Autograde writes the scores of the submissions it could run. For those it could not (missing,
-invalid, crashed, timed out), this module records zeros through the same gradebook API, so
-`nbgrader export` and formgrader agree with our CSV files and nothing is left in nbgrader's
-"needs manual grade" limbo.
+Every submission's scores go here, whichever engine judged it and whether it could be run at
+all, so `nbgrader export` and formgrader agree with our CSV files. Also the due dates and late
+penalties, where nbgrader keeps them, and the due dates an instructor's own gradebook sets.
 """
 
 import sqlite3
-from dataclasses import dataclass
-from datetime import timezone
+from datetime import datetime, timezone
 
 from nbgrader.api import Gradebook, MissingEntry
 
 from autograder.course import gradebook_url
+from autograder.results import BY_HAND, PENDING, CellResult
 
-
-@dataclass(frozen=True)
-class CellScore:
-    """Points of one graded cell of one submission."""
-
-    cell: str
-    points: float
-    max_points: float
-    manual: bool  # a written answer graded by hand
-    pending: bool  # still waiting for a manual grade
+AUTOGRADED = "autograded"  # a test cell's status until the grader says what happened in it
 
 
 def _open(course):
@@ -51,13 +41,19 @@ def scores(course, assignment, student):
     """Scores of every graded cell of a graded submission.
 
     Returns:
-    - dict grade_id -> CellScore.
+    - dict grade_id -> CellResult, whose status is PENDING or BY_HAND for a written answer
+      and AUTOGRADED for a test cell (the grader adds what happened in it).
     """
     with _open(course) as gradebook:
-        return {grade.name: CellScore(grade.name, float(grade.score), float(grade.max_score),
-                                      _graded_by_hand(gradebook, grade, assignment),
-                                      bool(grade.needs_manual_grade))
+        return {grade.name: CellResult(grade.name, float(grade.score), float(grade.max_score),
+                                       _status(gradebook, grade, assignment))
                 for grade in _notebook(gradebook, assignment, student).grades}
+
+
+def _status(gradebook, grade, assignment):
+    if not _graded_by_hand(gradebook, grade, assignment):
+        return AUTOGRADED
+    return PENDING if grade.needs_manual_grade else BY_HAND
 
 
 def add_students(course, students):
@@ -69,11 +65,15 @@ def add_students(course, students):
             gradebook.update_or_create_student(student)
 
 
-def record_zero(course, assignment, student):
-    """Record a score of zero on every graded cell of a submission that could not be run.
+def record_scores(course, assignment, student, points=None):
+    """Record the points of a submission's autograded cells; return what the gradebook then
+    holds, as scores() does.
 
-    Returns:
-    - dict grade_id -> CellScore, all zero.
+    Inputs:
+    - points: dict grade_id -> points, for the test cells judged; cells the judge could not
+      reach get zero, and written answers keep whatever an instructor recorded. None for a
+      submission that could not be run at all: every cell gets zero, written answers too,
+      so nothing is left in nbgrader's "needs manual grade" limbo.
     """
     # nbgrader builds a new submission's rows outside its session; SQLAlchemy warns about
     # it, harmlessly (the rows are created and committed below). `grade` logs the warning.
@@ -81,30 +81,10 @@ def record_zero(course, assignment, student):
         gradebook.update_or_create_student(student)
         gradebook.update_or_create_submission(assignment, student)
         for grade in _notebook(gradebook, assignment, student).grades:
-            grade.auto_score = 0.0
+            if points is not None and _graded_by_hand(gradebook, grade, assignment):
+                continue
+            grade.auto_score = float((points or {}).get(grade.name, 0.0))
             grade.needs_manual_grade = False
-        gradebook.db.commit()
-    return scores(course, assignment, student)
-
-
-def record_autograded(course, assignment, student, points):
-    """Record the points of the autograded cells of a submission graded outside nbgrader's
-    autograde. Written answers keep whatever an instructor recorded; cells the judge could
-    not reach get zero.
-
-    Inputs:
-    - points: dict grade_id -> points, for the test cells judged.
-
-    Returns:
-    - dict grade_id -> CellScore.
-    """
-    with _open(course) as gradebook:  # SQLAlchemy may warn: see record_zero
-        gradebook.update_or_create_student(student)
-        gradebook.update_or_create_submission(assignment, student)
-        for grade in _notebook(gradebook, assignment, student).grades:
-            if not _graded_by_hand(gradebook, grade, assignment):
-                grade.auto_score = float(points.get(grade.name, 0.0))
-                grade.needs_manual_grade = False
         gradebook.db.commit()
     return scores(course, assignment, student)
 
@@ -126,8 +106,6 @@ def due_dates(gradebook, assignments):
 
 def nbgrader_time(text):
     """An aware datetime from nbgrader's naive UTC text, "2026-12-08 22:59:00.000000"."""
-    from datetime import datetime
-
     return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
 
 
@@ -147,41 +125,3 @@ def record_late(course, assignment, student, submitted, penalty):
         _notebook(gradebook, assignment, student).late_submission_penalty = penalty
         gradebook.db.commit()
 
-
-@dataclass(frozen=True)
-class CellResult:
-    """One graded cell of one submission: its points and what happened in it."""
-
-    cell: str
-    points: float
-    max_points: float
-    status: str
-    message: str = ""
-    mistakes: tuple = ()  # catalog mistakes that explain the failure, as (id, diagnosis)
-
-    @property
-    def manual(self):
-        """Whether this is a written answer, graded by hand."""
-        return self.status in ("pending manual grade", "graded by hand")
-
-
-@dataclass(frozen=True)
-class SubmissionResult:
-    """One student's grade on one assignment."""
-
-    student: str
-    assignment: str
-    status: str  # "graded", or why it was not run, e.g. "missing notebook"
-    cells: tuple
-    seed: int  # the hidden tests' seed offset (BACKPROPLAB_TEST_SEED)
-    late_hours: float = 0.0  # how long after the due date it was submitted
-    penalty: float = 0.0  # points the late policy took off
-
-    @property
-    def score(self):
-        """The cells' points, less the late penalty."""
-        return max(0.0, sum(cell.points for cell in self.cells) - self.penalty)
-
-    @property
-    def max_score(self):
-        return sum(cell.max_points for cell in self.cells)
