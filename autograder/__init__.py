@@ -12,6 +12,8 @@ The grader is a pipeline of small modules, each one step:
 - ``engines``: the two ways a submission is judged, behind one interface: ``boundary``
   (``boundary/``: student code sandboxed, tests in a clean process) and ``nbgrader``
   (``execute``: nbgrader's autograde, in a child process with a time limit);
+- ``cluster``: the boundary engine's judges on a Dask cluster (``grade --cluster``), this
+  process still the one writer;
 - ``reference``: the masters' trusted solutions, for later notebooks' hidden tests;
 - ``results``: the result model (Outcome, CellResult, SubmissionResult, Judgement);
 - ``gradebook``: nbgrader's gradebook, written and read through its API;

@@ -23,7 +23,7 @@ def _grade(args):
                         call_timeout=args.call_timeout,
                         notebook_timeout=args.notebook_timeout or 0, replace=args.replace,
                         sandbox=not args.unsafe_no_sandbox, late=_late_policy(args),
-                        gradebook=args.gradebook)
+                        gradebook=args.gradebook, cluster=args.cluster)
     results = grade(args.submissions, assignments=args.assignment, out=args.out,
                     settings=settings, workers=args.workers)
     print(grade_table(results))
@@ -124,8 +124,13 @@ def parser():
     grade.add_argument("--call-timeout", type=int, default=DEFAULT_CALL_TIMEOUT,
                        metavar="SECONDS", help="time limit per call into student code "
                        f"(boundary engine; default: {DEFAULT_CALL_TIMEOUT})")
-    grade.add_argument("--workers", type=int, default=1, metavar="N",
-                       help="submissions graded at the same time (default: 1)")
+    grade.add_argument("--workers", type=int, metavar="N",
+                       help="submissions graded at the same time (default: 1, or with "
+                       "--cluster the cluster's threads)")
+    grade.add_argument("--cluster", metavar="ADDRESS",
+                       help="grade on the Dask cluster whose scheduler is at ADDRESS (e.g. "
+                       "tcp://10.0.0.5:8786): the judges run on its workers, everything is "
+                       "written here (default: grade on this machine)")
     grade.add_argument("--engine", choices=("boundary", "nbgrader"), default="boundary",
                        help="boundary: student code in a sandboxed process, tests in a clean "
                        "one (default); nbgrader: nbgrader's autograde, tests in the student's "

@@ -5,6 +5,8 @@
 - "boundary" (the default): the student's code runs in a sandboxed process and the master's
   tests in the judge's own (autograder/boundary/). Each test cell's result is journaled as it
   is known, so a rerun reuses what is already graded and an interrupted run resumes.
+  With a cluster (settings.cluster, a Dask scheduler's address) the judge process runs on a
+  worker (autograder/cluster.py); the journal and everything else is still written here.
 - "nbgrader": nbgrader's own autograde, the hidden tests in the student's kernel. It stays a
   grading option for a course that wants nbgrader's semantics exactly, and it is the bench's
   comparison; it is not sandboxed.
@@ -21,7 +23,7 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import gradebook
+from autograder import cluster, gradebook
 from autograder.boundary import session
 from autograder.execute import autograde
 from autograder.master import TEST, cell_id, kind
@@ -76,13 +78,30 @@ def boundary(job, master, settings):
     autograded = job.course / "autograded" / job.student / job.assignment
     autograded.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(staged, autograded / staged.name)  # where formgrader shows written answers
-    journaled = session.run(staged, job.assignment, journal=journal,
-                            log=job.out / "logs" / job.student / f"{job.assignment}.log",
-                            slot=job.slot, seed=job.seed, cell_timeout=settings.timeout,
+    log = job.out / "logs" / job.student / f"{job.assignment}.log"
+    if settings.cluster:
+        return _on_cluster(job, settings, journal, log)
+    journaled = session.run(staged, job.assignment, journal=journal, log=log, slot=job.slot,
+                            seed=job.seed, cell_timeout=settings.timeout,
                             call_timeout=settings.call_timeout,
                             notebook_timeout=settings.notebook_timeout, hidden=job.hidden,
                             isolate=settings.sandbox)
     return journaled.judgement()
+
+
+def _on_cluster(job, settings, journal, log):
+    """The judge process on a cluster worker; its journal and log written here."""
+    key = f"{job.student}/{job.assignment}/{hashlib.sha256(job.content).hexdigest()[:12]}"
+    try:
+        graded = cluster.judge(settings.cluster, cluster.Task.of(job, settings), key)
+    except Exception as error:  # every try failed: the status says why, the grade is zero
+        return Judgement(problem=f"not graded: the cluster task failed on every try "
+                                 f"({type(error).__name__}: {str(error)[:300]})")
+    journal.parent.mkdir(parents=True, exist_ok=True)
+    journal.write_text(graded.journal)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_bytes(f"judged on the Dask worker {graded.worker}\n".encode() + graded.log)
+    return session.read_journal(journal).judgement()
 
 
 def nbgrader(job, master, settings):

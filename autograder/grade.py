@@ -19,7 +19,7 @@ from pathlib import Path
 import nbformat
 from tqdm import tqdm
 
-from autograder import gradebook, inbox, report
+from autograder import cluster, gradebook, inbox, report
 from autograder.boundary import sandbox
 from autograder.course import (DEFAULT_CALL_TIMEOUT, DEFAULT_TIMEOUT, SOURCE,
                                available_assignments, check_assignments, nbgrader_config,
@@ -55,6 +55,8 @@ class Settings:
     - gradebook: an instructor's nbgrader gradebook.db to read due dates from; None reads the
       one beside SUBMISSIONS (nbgrader's course directory, when SUBMISSIONS is its
       `submitted` folder), if there is one.
+    - cluster: the address of a Dask scheduler whose workers run the judges (boundary
+      engine); None grades on this machine.
     """
 
     engine: str = "boundary"
@@ -65,6 +67,7 @@ class Settings:
     sandbox: bool = True
     late: LatePolicy = LatePolicy()
     gradebook: Path = None
+    cluster: str = None
 
     def __post_init__(self):
         if self.engine not in ENGINES:
@@ -73,7 +76,7 @@ class Settings:
             object.__setattr__(self, "notebook_timeout", 10 * self.timeout)
 
 
-def grade(submissions, *, assignments=None, out="grading", settings=Settings(), workers=1,
+def grade(submissions, *, assignments=None, out="grading", settings=Settings(), workers=None,
           quiet=False):
     """Grade every student and assignment found in `submissions`.
 
@@ -84,7 +87,8 @@ def grade(submissions, *, assignments=None, out="grading", settings=Settings(), 
       feedback/<student>/<assignment>.html, journal/ and logs/ (boundary engine), and
       course/, the nbgrader course directory with the gradebook.
     - settings: Settings.
-    - workers: submissions graded at the same time (each in its own processes).
+    - workers: submissions graded at the same time (each in its own processes); None: 1,
+      or with a cluster as many as its workers have threads.
     - quiet: hide the progress bar.
 
     Returns:
@@ -93,15 +97,30 @@ def grade(submissions, *, assignments=None, out="grading", settings=Settings(), 
     submissions, out = Path(submissions), Path(out)
     students = _students(submissions)
     assignments = _assignments(submissions, students, assignments)
-    if settings.engine == "boundary" and settings.sandbox:
-        try:
-            sandbox.check()  # before anything is written
-        except sandbox.SandboxUnavailable as error:
-            raise GradingError(str(error)) from None
+    workers = _check_where(settings, workers)  # before anything is written
     policies = _late_policies(submissions, assignments, settings, quiet)
     with _warnings_logged(out / "logs" / "grade.log"):
         results = _grade_class(submissions, out, students, policies, settings, workers, quiet)
     return results
+
+
+def _check_where(settings, workers):
+    """Check that grading can run where it is asked to (a sandbox here, or a cluster whose
+    workers run this course and can build one); return how many submissions to grade at once."""
+    if settings.cluster:
+        if settings.engine != "boundary":
+            raise GradingError("--cluster grades with the boundary engine only")
+        try:
+            threads = cluster.threads(settings.cluster)
+        except cluster.ClusterError as error:
+            raise GradingError(str(error)) from None
+        return workers or threads
+    if settings.engine == "boundary" and settings.sandbox:
+        try:
+            sandbox.check()
+        except sandbox.SandboxUnavailable as error:
+            raise GradingError(str(error)) from None
+    return workers or 1
 
 
 def _late_policies(submissions, assignments, settings, quiet):
