@@ -12,7 +12,7 @@ import subprocess
 import sys
 import threading
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
@@ -134,6 +134,12 @@ def test_the_cluster_grades_exactly_as_the_local_pool(dask_cluster, tmp_path):
     assert _rows(tmp_path / "cluster") == _rows(tmp_path / "local")
     assert _rows(tmp_path / "cluster", "cells.csv") == _rows(tmp_path / "local", "cells.csv")
     assert _feedback(tmp_path / "cluster") == _feedback(tmp_path / "local")
+    logs = {path: path.stat().st_mtime_ns for path in (tmp_path / "cluster" / "logs").rglob("*.log")
+            if path.name != "grade.log"}
+    assert main(["grade", str(folder), "--out", str(tmp_path / "cluster"),
+                 "--cluster", dask_cluster.address]) == 0  # resumed: nothing sent again
+    assert {path: path.stat().st_mtime_ns for path in logs} == logs
+    assert _rows(tmp_path / "cluster") == _rows(tmp_path / "local")
     whole = [r for r in local if r.student == "whole_course"]
     assert len(whole) == len(available_assignments())
     assert all(c.points == c.max_points for r in whole for c in r.cells if not c.manual)
@@ -177,6 +183,22 @@ def _settings(address):
     from autograder.grade import Settings
 
     return Settings(cluster=address)
+
+
+def test_a_task_that_fails_on_every_try_is_recorded_with_its_reason(dask_cluster, tmp_path,
+                                                                   monkeypatch):
+    """Here every try fails on the worker (it refuses a task of another course version):
+    the submission still gets its row, zero points, and a status that says what happened."""
+    A = "02_single_neuron"
+    samples.write(samples.solved(A), tmp_path / "class", "ada", A)
+    real = cluster.Task.of
+    monkeypatch.setattr(cluster.Task, "of", classmethod(
+        lambda cls, job, settings: replace(real(job, settings), version="another")))
+    result, = grade(tmp_path / "class", out=tmp_path / "out", quiet=True,
+                    settings=_settings(dask_cluster.address))
+    assert result.status.startswith("not graded: the cluster task failed on every try "
+                                    "(ClusterError: this worker runs another version")
+    assert result.score == 0 and len(_rows(tmp_path / "out")) == 1
 
 
 def test_an_unreachable_scheduler_is_an_error_before_anything_is_written(tmp_path, capsys):
