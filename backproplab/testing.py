@@ -7,7 +7,9 @@ sign, a constant factor such as a missing 1/N).
 """
 
 import os
+import types
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 
@@ -15,6 +17,39 @@ from backproplab.gradcheck import check_layer, check_loss
 
 __all__ = ["assert_shape", "assert_close", "assert_finite", "unchanged", "assert_gradients",
            "assert_loss_gradient", "seeds"]
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+class _CheckFailed(AssertionError):
+    """What a check raises: an AssertionError (Jupyter, nbgrader and the grader name it so)
+    whose traceback, in Jupyter, ends at the test cell's line. The frames of this package
+    are left out: the message already says what is wrong, and they are not the student's."""
+
+    def _render_traceback_(self):
+        # IPython's hook for showing an exception; if it fails, IPython shows the usual one
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        return shell.InteractiveTB.structured_traceback(type(self), self,
+                                                        _outside_package(self.__traceback__))
+
+
+_CheckFailed.__name__ = _CheckFailed.__qualname__ = "AssertionError"
+
+
+def _outside_package(tb):
+    """The traceback `tb` without its frames in this package."""
+    entries = []
+    while tb is not None:
+        entries.append(tb)
+        tb = tb.tb_next
+    kept = None
+    for entry in reversed(entries):
+        if Path(entry.tb_frame.f_code.co_filename).resolve().parent != _PACKAGE:
+            kept = types.TracebackType(kept, entry.tb_frame, entry.tb_lasti, entry.tb_lineno)
+    return kept
+
 
 def _where(seed):
     return f" [test seed {seed}]" if seed is not None else ""
@@ -24,7 +59,7 @@ def _fail(message, hint=None, seed=None):
     text = message + _where(seed)
     if hint:
         text += f"\n  hint: {hint}"
-    raise AssertionError(text)
+    raise _CheckFailed(text)
 
 
 def seeds(base, count=3):
@@ -198,7 +233,7 @@ def _ignores_upstream(layer, x, seed):
 
 
 def _raise_for(report, upstream_ignored=False):
-    """Raise an AssertionError with the report and a hint per failing array."""
+    """Raise _CheckFailed with the report and a hint per failing array."""
     if report.passed:
         return
     hints = []
@@ -217,7 +252,7 @@ def _raise_for(report, upstream_ignored=False):
             hint = _value_hint(check.analytic.astype(np.float64), check.numerical) or (
                 "compare this line of backward() with your derivation")
         hints.append(f"  hint for {check.name}: {hint}")
-    raise AssertionError("\n".join([str(report), *hints]))
+    raise _CheckFailed("\n".join([str(report), *hints]))
 
 
 def assert_loss_gradient(loss, pred, target, *, reference=None, tol=1e-7):

@@ -119,3 +119,28 @@ def test_assert_gradients_spots_a_forgotten_upstream_gradient():
 
     message = message_of(assert_gradients, NoUpstream(), np.ones((2, 3)))
     assert "does not scale with dout" in message
+
+
+def test_a_failure_is_an_assertion_error_by_name_too():
+    with pytest.raises(AssertionError) as caught:
+        assert_close(np.ones(2), np.zeros(2), "y")
+    assert type(caught.value).__name__ == "AssertionError"  # as Jupyter and the grader name it
+
+
+def test_in_jupyter_a_failure_ends_at_the_test_cells_line():
+    """The student sees their test cell's line and the message, not this package's frames."""
+    import re
+
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+    from nbformat.v4 import new_code_cell, new_notebook
+
+    notebook = new_notebook(cells=[new_code_cell("from backproplab.testing import assert_close"),
+                                   new_code_cell("y = 1.0\nassert_close(y, 2.0, 'y')")])
+    with pytest.raises(CellExecutionError):
+        NotebookClient(notebook, timeout=60, kernel_name="python3").execute()
+    error, = [o for o in notebook.cells[1].outputs if o.output_type == "error"]
+    shown = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error.traceback))
+    assert error.ename == "AssertionError"
+    assert "assert_close(y, 2.0, 'y')" in shown and "y is wrong in 1 of 1 value" in shown
+    assert "testing.py" not in shown and "gradcheck.py" not in shown
