@@ -179,8 +179,11 @@ class _slot:
     student processes of tasks that run at once never share a user."""
 
     def __enter__(self):
-        folder = Path(tempfile.gettempdir()) / "backproplab-slots"
+        # one folder per user: the workers of different users never share one
+        folder = Path(tempfile.gettempdir()) / f"backproplab-slots-{os.getuid()}"
         folder.mkdir(mode=0o700, exist_ok=True)
+        if folder.stat().st_uid != os.getuid():
+            raise ClusterError(f"{folder} belongs to another user: remove it")
         for slot in SLOTS:
             handle = os.open(folder / str(slot), os.O_CREAT | os.O_RDWR, 0o600)
             try:
