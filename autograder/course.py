@@ -30,6 +30,11 @@ WARNINGS_TO_STDOUT = (
 )
 
 
+#: What replaces a code solution in the release: it says what to do, not only that it is missing.
+CODE_STUB = ('# YOUR CODE HERE\n'
+             'raise NotImplementedError("not done yet: replace this line with your code")')
+
+
 def master_path(assignment):
     """Path of the master notebook of an assignment id."""
     return SOURCE / assignment / f"{assignment}.ipynb"
@@ -84,6 +89,7 @@ def nbgrader_config(root, *, timeout=DEFAULT_TIMEOUT):
     config.Execute.extra_arguments = ["--HistoryManager.hist_file=:memory:",
                                       f"--IPKernelApp.exec_lines={[WARNINGS_TO_STDOUT]!r}"]
     config.NbGrader.logfile = ""
+    config.ClearSolutions.code_stub = {"python": CODE_STUB}
     # The exchange (nbgrader's way of handing out and collecting notebooks) is not used, but
     # nbgrader looks for it on start-up and logs a critical error when it is missing.
     config.Exchange.root = str(Path(root) / "exchange")
