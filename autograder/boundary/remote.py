@@ -18,6 +18,7 @@ import types
 import numpy as np
 
 from autograder.boundary import wire
+from autograder.processes import kill_tree
 
 # Exceptions raised in student code are re-raised here as a subclass of the builtin of the
 # same name (so `except ValueError` in a test works) mixed with StudentError.
@@ -188,11 +189,10 @@ class Student:
         self.forget_shared()
 
     def stop(self):
+        """Stop the student's process and everything in its sandbox, and wait until all of
+        it is gone."""
         if self.process and self.process.poll() is None:
-            try:
-                os.killpg(self.process.pid, 9)
-            except ProcessLookupError:
-                pass
+            kill_tree(self.process.pid)
         if self.process:
             self.process.wait()
             for stream in (self.writer, self.reader):
