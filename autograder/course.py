@@ -12,7 +12,7 @@ RELEASE = REPO / "notebooks"
 
 #: Assignment ids in course order; a master for each lives in source/<id>/<id>.ipynb.
 ASSIGNMENTS = ("01_derivations", "02_single_neuron", "03_vectorized_backprop", "04_mlp",
-               "05_hyperparameters")
+               "05_hyperparameters", "06_autograd")
 
 #: Seconds a single cell may run while grading before it is interrupted.
 DEFAULT_TIMEOUT = 60

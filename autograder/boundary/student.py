@@ -374,6 +374,19 @@ class Server:
             result = function(*args, **kwargs)
         return self.encode(result, live=header.get("live", False))
 
+    def op_operator(self, header, buffers):
+        """One of the student's arithmetic operators on their object: target + other, ..."""
+        name = header.get("name")
+        if name not in wire.OPERATORS:
+            raise wire.WireError("bad operator")
+        target = self.target(header, buffers)
+        args, _ = self.args(header, buffers)
+        with _alarm(header.get("timeout", 0)):
+            result = getattr(target, f"__{name}__")(*args)
+        if result is NotImplemented:
+            raise TypeError(f"{type(target).__name__}.__{name}__ does not support this operand")
+        return self.encode(result, live=True)
+
     def op_len(self, header, buffers):
         return len(self.target(header, buffers)), []
 

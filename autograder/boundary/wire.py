@@ -21,6 +21,10 @@ DTYPES = frozenset(["bool", "int8", "int16", "int32", "int64", "uint8", "uint16"
 REFERENCE_KEYS = frozenset(["ref", "shared", "callback", "callback_class", "callback_ref",
                             "numpy"])
 BIT_GENERATORS = frozenset(["PCG64", "PCG64DXSM", "Philox", "SFC64", "MT19937"])
+#: The operators a test may apply to a student's object, by their dunder names without the
+#: underscores: a Value + a number, -x, a @ b run the student's own methods on their side.
+OPERATORS = frozenset(["add", "radd", "sub", "rsub", "mul", "rmul", "truediv", "rtruediv", "pow",
+                       "rpow", "matmul", "rmatmul", "neg"])
 MAX_FRAME = 1 << 30  # 1 GiB: larger than any array a course test exchanges
 _PREFIX = struct.Struct("<QI")  # frame length, header length
 
