@@ -104,12 +104,17 @@ class Master:
     @property
     def secret_lines(self):
         """The lines a student must never see: those that occur only inside a solution
-        region or a hidden-test block (stripped of indentation). A set of str."""
+        region, a hidden-test block or a written answer in markdown (which the release
+        replaces whole), stripped of indentation. A set of str."""
         inside, outside = set(), set()
-        for cell in self.notebook.cells:
-            regions = "".join(body for _, body in _REGION.findall(cell.source))
-            inside |= {line.strip() for line in regions.splitlines() if line.strip()}
-            outside |= {line.strip() for line in _REGION.sub("", cell.source).splitlines()}
+        for cell, kind in zip(self.notebook.cells, self.kinds):
+            if cell.cell_type == "markdown" and kind in (ANSWER, WRITTEN):
+                secret, rest = cell.source, ""
+            else:
+                secret = "".join(body for _, body in _REGION.findall(cell.source))
+                rest = _REGION.sub("", cell.source)
+            inside |= {line.strip() for line in secret.splitlines() if line.strip()}
+            outside |= {line.strip() for line in rest.splitlines()}
         return inside - outside
 
 

@@ -40,6 +40,26 @@ def test_release_leaks_no_solution_and_no_hidden_test(assignment):
     assert "BEGIN SOLUTION" not in text and "HIDDEN TESTS" not in text
 
 
+def test_written_answers_count_as_secret():
+    """The leak scan covers the model answers of written questions, which are markdown."""
+    for assignment in ASSIGNMENTS:
+        course = master(assignment)
+        for cell, kind in zip(course.notebook.cells, course.kinds):
+            if cell.cell_type == "markdown" and kind == "written":
+                first = next(line.strip() for line in cell.source.splitlines() if line.strip())
+                assert first in course.secret_lines, (assignment, first)
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_release_speaks_to_students_only(assignment):
+    """No note addressed to instructors in a student's notebook."""
+    for cell in _cells(release_path(assignment)):
+        if cell["cell_type"] == "markdown":
+            text = "".join(cell["source"])
+            assert not re.search(r"(?i)\bfor instructors\b|\binstructors?:|note to (the )?instructor",
+                                 text), f"{assignment} {cell['id']} addresses instructors: {text[:200]}"
+
+
 @pytest.mark.parametrize("assignment", ASSIGNMENTS)
 def test_notebooks_are_committed_without_outputs(assignment):
     for path in (master_path(assignment), release_path(assignment)):
