@@ -4,7 +4,7 @@ import re
 import nbformat
 import pytest
 
-from autograder.course import available_assignments, master_path, release_path
+from autograder.course import REPO, available_assignments, master_path, release_path
 from autograder.master import master
 from autograder.release import release
 
@@ -84,6 +84,38 @@ def test_points_table_matches_the_graded_cells(assignment):
             total = float(re.findall(r"[\d.]+", columns[-1])[0])
     assert table == points, "the points table at the top disagrees with the cells' metadata"
     assert total == sum(points.values())
+
+
+def _table_rows(assignment):
+    """The rows of a master's points table: (exercise column, graded cells, points)."""
+    source = nbformat.read(master_path(assignment), as_version=4).cells[0].source
+    for row in re.findall(r"^\|(.+)\|\s*$", source, re.M):
+        columns = [c.strip() for c in row.split("|")]
+        cells = re.findall(r"`(test_\w+|\w+_answer)`", columns[-2]) if len(columns) > 2 else []
+        if cells:
+            yield columns[0], cells, [float(v) for v in re.findall(r"[\d.]+", columns[-1])]
+
+
+def _student_row(assignment):
+    """The README's row for one notebook, computed from its own points table."""
+    names, tested, written = [], 0.0, 0.0
+    for exercise, cells, values in _table_rows(assignment):
+        for cell, value in zip(cells, values):
+            tested, written = (tested + value, written) if cell.startswith("test_") else (
+                tested, written + value)
+        if any(cell.startswith("test_") for cell in cells):
+            names += re.findall(r"`([^`]+)`", exercise)
+    number, title = assignment.split("_", 1)
+    written_text = f"{written:g}" if written else "—"
+    return (f"| {number} | {', '.join(f'`{n}`' for n in names)} | {tested:g} | {written_text} | "
+            f"{tested + written:g} |")
+
+
+def test_readme_lists_every_notebooks_exercises_and_points():
+    """The README's student table agrees with each notebook's own table of points."""
+    readme = (REPO / "README.md").read_text()
+    missing = [_student_row(a) for a in ASSIGNMENTS if _student_row(a) not in readme]
+    assert not missing, "update the README's table of exercises and points:\n" + "\n".join(missing)
 
 
 def test_every_notebook_first_runs_the_same_install_cell():
