@@ -51,10 +51,11 @@ class Mistake:
 
 def catalog():
     """Every mistake of every assignment, in course order: a dict id -> Mistake."""
-    from autograder.mistakes import autograd, mlp, single_neuron, vectorized_backprop
+    from autograder.mistakes import (autograd, derivations, hyperparameters, mlp,
+                                     single_neuron, vectorized_backprop)
 
-    entries = [*single_neuron.MISTAKES, *vectorized_backprop.MISTAKES, *mlp.MISTAKES,
-               *autograd.MISTAKES]
+    entries = [*derivations.MISTAKES, *single_neuron.MISTAKES, *vectorized_backprop.MISTAKES,
+               *mlp.MISTAKES, *hyperparameters.MISTAKES, *autograd.MISTAKES]
     by_id = {m.id: m for m in entries}
     if len(by_id) != len(entries):
         raise ValueError("mistake ids must be unique")
