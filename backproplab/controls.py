@@ -56,9 +56,19 @@ def decade_slider(description, value, low, high):
                                    **_look())
 
 
+def _choice_look():
+    look = _look()
+    del look["continuous_update"]  # a choice changes once per click anyway
+    return look
+
+
 def choice_buttons(description, options, value=None):
     """Toggle buttons for a few named options, aligned with the sliders."""
-    look = _look()
-    del look["continuous_update"]
     return widgets.ToggleButtons(options=options, value=value if value is not None else options[0],
-                                 description=description, **look)
+                                 description=description, **_choice_look())
+
+
+def choice_menu(description, options, value=None):
+    """A drop-down menu of options, aligned with the sliders."""
+    return widgets.Dropdown(options=options, value=value if value is not None else options[0],
+                            description=description, **_choice_look())

@@ -1,7 +1,7 @@
 import pytest
 
-from backproplab.controls import (DESCRIPTION_WIDTH, WIDTH, choice_buttons, count_slider,
-                                  decade_slider, decades, number_slider)
+from backproplab.controls import (DESCRIPTION_WIDTH, WIDTH, choice_buttons, choice_menu,
+                                  count_slider, decade_slider, decades, number_slider)
 
 
 def test_decades_are_the_round_numbers_between_the_ends():
@@ -19,7 +19,8 @@ def test_a_decade_slider_shows_its_values_as_written():
 
 def test_every_control_has_the_same_width_and_description_width():
     controls = [number_slider("w", 0.5, -1, 1, 0.1), count_slider("steps", 3, 1, 10),
-                decade_slider("lr", 1.0, 0.1, 10), choice_buttons("inputs", ["a", "b"])]
+                decade_slider("lr", 1.0, 0.1, 10), choice_buttons("inputs", ["a", "b"]),
+                choice_menu("init", ["He", 0.1])]
     assert {c.layout.width for c in controls} == {WIDTH}
     assert {c.style.description_width for c in controls} == {DESCRIPTION_WIDTH}
     assert all(not c.continuous_update for c in controls[:3])  # redraw on release, not per pixel
