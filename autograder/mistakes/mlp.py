@@ -79,7 +79,16 @@ MISTAKES = [
         ("test_accuracy",),
         "labels compared with targets as given: (N,) against (N, 1) broadcasts to (N, N)",
         "turn y into (N,) labels first (reshape (N, 1), argmax one-hot rows), then compare",
-        symptom=r"broadcast"),
+        symptom=r"could not be broadcast"),
+    Mistake(
+        "accuracy_argmax_one_column", A, "accuracy",
+        "labels = y.argmax(axis=1) if y.ndim == 2 and y.shape[1] > 1 else y.reshape(-1)",
+        "labels = y.argmax(axis=1) if y.ndim == 2 else y",
+        ("test_accuracy",),
+        "every 2-D target is argmaxed, (N, 1) 0/1 targets too: their labels are all 0",
+        "argmax over a single column is always 0: (N, 1) 0/1 targets are labels already, "
+        "reshape(-1) them; argmax only one-hot rows (K > 1 columns)",
+        symptom=r"accuracy with \(N, 1\) targets is wrong.* got 0\.5, expected"),
     Mistake(
         "train_no_reshuffle", A, "train",
         "    for epoch in tqdm(range(1, epochs + 1), desc=\"training\", unit=\"epoch\"):\n"

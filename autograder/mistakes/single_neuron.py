@@ -28,6 +28,14 @@ MISTAKES = [
         "the chain rule: da = dout * 1 = dout, and the same for db",
         symptom=r"got 1, expected 0\.5"),
     Mistake(
+        "add_gate_splits_gradient", A, "add_gate",
+        "return dout, dout", "return dout / 2, dout / 2",
+        ("test_add_backward",),
+        "the add gate splits dout between its inputs, half to each",
+        "an add gate distributes dout unchanged: d(a + b)/da = d(a + b)/db = 1, so da = db = dout "
+        "(the whole of it, to each input)",
+        symptom=r"got 0\.25, expected 0\.5"),
+    Mistake(
         "sigmoid_gate_derivative_at_output", A, "sigmoid_gate",
         "return dout * self.out * (1.0 - self.out)",
         "s = 1.0 / (1.0 + np.exp(-self.out))\n        return dout * s * (1.0 - s)",
@@ -36,12 +44,38 @@ MISTAKES = [
         "sigma'(x) = out * (1 - out) with out = sigma(x): use the cached output as it is",
         symptom=r"got 0\.235"),
     Mistake(
+        "sigmoid_gate_derivative_of_input", A, "sigmoid_gate",
+        "self.out = 1.0 / (1.0 + np.exp(-x))\n"
+        "        return self.out\n"
+        "\n"
+        "    def backward(self, dout):\n"
+        "        \"\"\"dout: df/dout -> dx = dout * out * (1 - out), shaped like x.\"\"\"\n"
+        "        return dout * self.out * (1.0 - self.out)",
+        "self.x = x\n"
+        "        self.out = 1.0 / (1.0 + np.exp(-x))\n"
+        "        return self.out\n"
+        "\n"
+        "    def backward(self, dout):\n"
+        "        \"\"\"dout: df/dout -> dx = dout * out * (1 - out), shaped like x.\"\"\"\n"
+        "        return dout * self.x * (1.0 - self.x)",
+        ("test_sigmoid_gate_backward",),
+        "the sigmoid's derivative written with the cached input x instead of the output",
+        "sigma'(x) = sigma(x) * (1 - sigma(x)) = out * (1 - out), not x * (1 - x)",
+        symptom=r"dx after forward\(0\.0\) is wrong.*got 0, expected 0\.25"),
+    Mistake(
         "sigmoid_wrong_sign", A, "sigmoid",
         "return 1.0 / (1.0 + np.exp(-v))", "return 1.0 / (1.0 + np.exp(v))",
         ("test_sigmoid",),
         "sigmoid with exp(v) instead of exp(-v), which computes sigma(-v)",
         "sigma(v) = 1 / (1 + exp(-v)): it rises from 0 to 1 as v grows",
         symptom=r"sigmoid\(v\) is wrong"),
+    Mistake(
+        "sigmoid_precedence", A, "sigmoid",
+        "return 1.0 / (1.0 + np.exp(-v))", "return 1.0 / 1.0 + np.exp(-v)",
+        ("test_sigmoid",),
+        "the denominator without parentheses: 1 / 1 + exp(-v), which is 1 + exp(-v)",
+        "division binds tighter than addition: write 1 / (1 + np.exp(-v))",
+        symptom=r"sigmoid\(0\.0\) is wrong.*got 2, expected 0\.5"),
     Mistake(
         "neuron_forward_no_bias", A, "neuron_forward",
         "return sigmoid(X @ w + b)", "return sigmoid(X @ w)",

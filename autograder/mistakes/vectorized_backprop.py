@@ -77,7 +77,15 @@ MISTAKES = [
         ("test_sigmoid_backward",),
         "sigmoid derivative evaluated at the output instead of the input",
         "sigma'(x) = y * (1 - y) with y = sigma(x): use the cached output directly",
-        symptom=r"gradient check of Sigmoid|Sigmoid\(\)\.backward"),
+        symptom=r"gradient check of Sigmoid(?s:.*)hint for dx: compare this line|"
+                r"Sigmoid\(\)\.backward"),
+    Mistake(
+        "sigmoid_no_upstream", A, "sigmoid",
+        "return dout * self.out * (1.0 - self.out)", "return self.out * (1.0 - self.out)",
+        ("test_sigmoid_backward",),
+        "Sigmoid backward returns its local derivative without multiplying by dout",
+        "the chain rule: dx = dout * y * (1 - y), with y the cached output",
+        symptom=r"does not scale with dout"),
     Mistake(
         "tanh_no_upstream", A, "tanh",
         "return dout * (1.0 - self.out ** 2)", "return 1.0 - self.out ** 2",
@@ -85,6 +93,25 @@ MISTAKES = [
         "local derivative returned without multiplying by dout",
         "the chain rule: dx = dout * (1 - y ** 2)",
         symptom=r"does not scale with dout"),
+    Mistake(
+        "tanh_derivative_of_input", A, "tanh",
+        "self.out = np.tanh(x)\n"
+        "        return self.out\n"
+        "\n"
+        "    def backward(self, dout):\n"
+        "        \"\"\"dout: (N, D) -> dx: (N, D).\"\"\"\n"
+        "        return dout * (1.0 - self.out ** 2)",
+        "self.x = x\n"
+        "        self.out = np.tanh(x)\n"
+        "        return self.out\n"
+        "\n"
+        "    def backward(self, dout):\n"
+        "        \"\"\"dout: (N, D) -> dx: (N, D).\"\"\"\n"
+        "        return dout * (1.0 - self.x ** 2)",
+        ("test_tanh_backward",),
+        "tanh's derivative written with the input x instead of the output: 1 - x ** 2",
+        "tanh'(x) = 1 - tanh(x) ** 2 = 1 - y ** 2, with y the output cached by forward",
+        symptom=r"gradient check of Tanh(?s:.*)hint for dx: compare this line"),
     Mistake(
         "relu_mask_from_dout", A, "relu",
         "return dout * self.mask", "return dout * (dout > 0)",
@@ -123,6 +150,13 @@ MISTAKES = [
         "use max(z, 0) - z * t + log1p(exp(-|z|)): finite for any logit",
         symptom=r"non-finite|scale 1000"),
     Mistake(
+        "bce_backward_no_mean", A, "bce",
+        "return (probs - self.target) / self.pred.size", "return probs - self.target",
+        ("test_bce_backward",),
+        "binary cross-entropy gradient without the 1/(N K) of the mean",
+        "the loss is a mean over all N K elements, so dpred = (sigmoid(pred) - target) / pred.size",
+        symptom=r"times the right answer"),
+    Mistake(
         "ce_no_max_shift", A, "cross_entropy",
         "shifted = pred - pred.max(axis=1, keepdims=True)", "shifted = pred",
         ("test_ce_forward", "test_ce_backward"),
@@ -142,14 +176,30 @@ MISTAKES = [
         ("test_two_layer_grads",),
         "hidden delta without the derivative of the hidden activation",
         "delta1 = (delta2 @ W2.T) * h'(a1), with h'(a1) = z1 * (1 - z1) for a sigmoid",
-        symptom=r"grads\['W1'\]"),
+        symptom=r"grads\['W1'\] is wrong.* got 0\.00413703,"),
+    Mistake(
+        "two_layer_W2_not_transposed", A, "two_layer",
+        "delta1 = (delta2 @ W2.T) * z1 * (1.0 - z1)", "delta1 = (delta2 @ W2) * z1 * (1.0 - z1)",
+        ("test_two_layer_loss", "test_two_layer_grads"),
+        "the error sent back to the hidden layer uses W2 instead of W2.T",
+        "delta1 = (delta2 @ W2.T) * z1 * (1 - z1): W2 is (H, K) and delta2 is (N, K), so the "
+        "product with W2.T is (N, H)",
+        symptom=r"grads\['W1'\] is wrong.* got 0\.00116205,|mismatch in its core dimension"),
     Mistake(
         "sequential_backward_in_order", A, "sequential",
         "for layer in reversed(self.layers):", "for layer in self.layers:",
         ("test_sequential_backward",),
         "backward walks the layers first to last",
         "gradients flow from the output back: walk the layers in reverse order",
-        symptom=r"Sequential\.backward"),
+        symptom=r"dx = Sequential\.backward|last layer first"),
+    Mistake(
+        "sequential_backward_no_return", A, "sequential",
+        "            dout = layer.backward(dout)\n        return dout",
+        "            dout = layer.backward(dout)",
+        ("test_sequential_backward",),
+        "Sequential.backward runs the layers but does not return dx",
+        "return the gradient of the first layer's input: the last dout of the loop",
+        symptom=r"Sequential\.backward\(dout\) is None"),
     Mistake(
         "sgd_wrong_sign", A, "sgd",
         "p -= self.lr * layer.grads[name]", "p += self.lr * layer.grads[name]",
