@@ -14,21 +14,22 @@ import ipywidgets as widgets
 WIDTH, DESCRIPTION_WIDTH = "520px", "130px"
 
 
-def _look():
+def _look(**more):
+    # sliders add continuous_update=False: a plot redraws once, when the handle is let go
     return {"layout": widgets.Layout(width=WIDTH),
-            "style": {"description_width": DESCRIPTION_WIDTH}, "continuous_update": False}
+            "style": {"description_width": DESCRIPTION_WIDTH}, **more}
 
 
 def number_slider(description, value, low, high, step, *, digits=2):
     """A slider over low, low + step, ..., high, its readout showing `digits` decimals."""
     return widgets.FloatSlider(value=value, min=low, max=high, step=step, description=description,
-                               readout_format=f".{digits}f", **_look())
+                               readout_format=f".{digits}f", **_look(continuous_update=False))
 
 
 def count_slider(description, value, low, high, step=1):
     """A slider over the integers low, low + step, ..., high."""
     return widgets.IntSlider(value=value, min=low, max=high, step=step, description=description,
-                             **_look())
+                             **_look(continuous_update=False))
 
 
 def decades(low, high):
@@ -53,22 +54,16 @@ def decade_slider(description, value, low, high):
     if value not in [v for _, v in options]:
         raise ValueError(f"{description}: {value} is not one of {[label for label, _ in options]}")
     return widgets.SelectionSlider(options=options, value=value, description=description,
-                                   **_look())
-
-
-def _choice_look():
-    look = _look()
-    del look["continuous_update"]  # a choice changes once per click anyway
-    return look
+                                   **_look(continuous_update=False))
 
 
 def choice_buttons(description, options, value=None):
     """Toggle buttons for a few named options, aligned with the sliders."""
     return widgets.ToggleButtons(options=options, value=value if value is not None else options[0],
-                                 description=description, **_choice_look())
+                                 description=description, **_look())
 
 
 def choice_menu(description, options, value=None):
     """A drop-down menu of options, aligned with the sliders."""
     return widgets.Dropdown(options=options, value=value if value is not None else options[0],
-                            description=description, **_choice_look())
+                            description=description, **_look())
