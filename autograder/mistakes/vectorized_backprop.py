@@ -222,6 +222,68 @@ MISTAKES = [
         "SGD builds new parameter arrays instead of updating them in place",
         "update in place (p -= lr * grad) so every reference to the array sees the step",
         symptom=r"in place"),
+    Mistake(
+        "momentum_velocity_not_kept", A, "momentum",
+        "                velocity[name] = self.beta * velocity[name] + layer.grads[name]\n"
+        "                p -= self.lr * velocity[name]",
+        "                v = self.beta * velocity[name] + layer.grads[name]\n"
+        "                p -= self.lr * v",
+        ("test_momentum",),
+        "the new velocity goes to a local name, so every step starts again from v = 0",
+        "store the new velocity back in self.velocity: the next step adds to it",
+        symptom=r"keep the velocity|velocity is not kept"),
+    Mistake(
+        "momentum_dampened", A, "momentum",
+        "velocity[name] = self.beta * velocity[name] + layer.grads[name]",
+        "velocity[name] = self.beta * velocity[name] + (1 - self.beta) * layer.grads[name]",
+        ("test_momentum",),
+        "the gradient is scaled by (1 - beta), as in Adam's running average",
+        "this momentum adds the gradient itself, v = beta * v + g; with (1 - beta) the steps "
+        "are ten times smaller for beta = 0.9",
+        symptom=r"W after one step[\s\S]*0\.1 times|scaled by \(1 - beta\)"),
+    Mistake(
+        "adam_no_bias_correction", A, "adam",
+        "                m_hat = m[name] / (1 - self.beta1 ** self.t)\n"
+        "                s_hat = s[name] / (1 - self.beta2 ** self.t)\n",
+        "                m_hat, s_hat = m[name], s[name]\n",
+        ("test_adam",),
+        "Adam without the bias correction of its running averages",
+        "m and s start at 0 and are too small by the factor (1 - beta ** t) early on: divide "
+        "it out",
+        symptom=r"bias correction"),
+    Mistake(
+        "adam_eps_inside_sqrt", A, "adam",
+        "np.sqrt(s_hat) + self.eps", "np.sqrt(s_hat + self.eps)",
+        ("test_adam",),
+        "eps added under the square root",
+        "sqrt(s_hat + eps) is at least 1e-4, which shrinks the steps of parameters with small "
+        "gradients: add eps after the square root",
+        symptom=r"outside the square root"),
+    Mistake(
+        "weight_decay_biases_too", A, "weight_decay",
+        "        if \"W\" in layer.params:\n"
+        "            W = layer.params[\"W\"]\n"
+        "            layer.grads[\"W\"] += lam * W\n",
+        "        for name, W in layer.params.items():\n"
+        "            layer.grads[name] += lam * W\n",
+        ("test_weight_decay",),
+        "every parameter is decayed, the biases too",
+        "decay only the weights W: a bias does not make the function steeper",
+        symptom=r"only the weights W are decayed"),
+    Mistake(
+        "weight_decay_replaces_gradient", A, "weight_decay",
+        "layer.grads[\"W\"] += lam * W", "layer.grads[\"W\"] = lam * W",
+        ("test_weight_decay",),
+        "the penalty's gradient replaces the loss's gradient instead of adding to it",
+        "the total gradient is the loss's plus the penalty's: grads['W'] += lam * W",
+        symptom=r"add lam \* W to the gradient|do not replace it"),
+    Mistake(
+        "weight_decay_no_half", A, "weight_decay",
+        "penalty += lam / 2 * np.sum(W * W)", "penalty += lam * np.sum(W * W)",
+        ("test_weight_decay",),
+        "the penalty is lam * sum(W ** 2), whose gradient would be 2 lam W",
+        "the gradient lam * W belongs to the penalty lam / 2 * sum(W ** 2)",
+        symptom=r"belongs to the penalty with the 1/2"),
 ]
 
 #: The mistakes the demo class is made of: one per kind of exercise.

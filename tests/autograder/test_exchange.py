@@ -43,10 +43,11 @@ import pytest
 
 from autograder import samples
 from autograder.course import REPO
+from autograder.master import master
 from autograder.mistakes import catalog
 
 A = "03_vectorized_backprop"
-FULL = 36
+FULL = sum(points for _, points in master("03_vectorized_backprop").graded)
 MISTAKE = "linear_db_not_summed"
 # Not the grader's own course id: release_feedback must use the instructor's exchange and id
 COURSE_ID = "ml101"

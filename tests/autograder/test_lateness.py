@@ -10,9 +10,13 @@ from nbgrader.api import Gradebook
 from autograder import samples
 from autograder.__main__ import main
 from autograder.course import gradebook_url
+from autograder.master import master
 from autograder.lateness import LatePolicy, PolicyError, parse_fraction, parse_rate, parse_time
 
 A = "03_vectorized_backprop"
+FULL = sum(points for _, points in master(A).graded)
+# two started days late at 10%/day
+PENALTY, LATE = f"{0.2 * FULL:g}", f"{FULL - 0.2 * FULL:g}"
 DUE = "2026-12-08 23:59:00 UTC"
 
 
@@ -62,10 +66,10 @@ def graded(tmp_path_factory):
 
 def test_grades_csv_shows_the_lateness_and_the_penalty(graded):
     _, rows = graded
-    assert (rows["on_time"]["score"], rows["on_time"]["penalty"]) == ("36", "0")
-    assert (rows["a_day_late"]["score"], rows["a_day_late"]["penalty"]) == ("28.8", "7.2")
+    assert (rows["on_time"]["score"], rows["on_time"]["penalty"]) == (f"{FULL:g}", "0")
+    assert (rows["a_day_late"]["score"], rows["a_day_late"]["penalty"]) == (LATE, PENALTY)
     assert rows["a_day_late"]["late_hours"] == "26.00"
-    assert "late by 26.0 h: -7.2 points (10%/day, at most 50%)" in rows["a_day_late"]["status"]
+    assert f"late by 26.0 h: -{PENALTY} points (10%/day, at most 50%)" in rows["a_day_late"]["status"]
     assert rows["too_late"]["score"] == "0" and "after the cutoff" in rows["too_late"]["status"]
     assert "no timestamp.txt: lateness not checked" in rows["no_timestamp"]["status"]
 
@@ -73,10 +77,10 @@ def test_grades_csv_shows_the_lateness_and_the_penalty(graded):
 def test_the_feedback_and_the_gradebook_show_it_too(graded):
     out, _ = graded
     feedback = (out / "feedback" / "a_day_late" / f"{A}.html").read_text()
-    assert "late by 26.0 h: -7.2 points" in feedback and "28.8 /" in feedback
+    assert f"late by 26.0 h: -{PENALTY} points" in feedback and f"{LATE} /" in feedback
     with Gradebook(gradebook_url(out / "course"), "backproplab") as gradebook:
         notebook = gradebook.find_submission_notebook(A, A, "a_day_late")
-        assert notebook.late_submission_penalty == pytest.approx(7.2)
+        assert notebook.late_submission_penalty == pytest.approx(0.2 * FULL)
         assert gradebook.find_submission(A, "a_day_late").timestamp.isoformat() == \
             "2026-12-10T01:59:00"
 
@@ -111,7 +115,7 @@ def test_the_due_date_comes_from_the_gradebook_beside_the_submissions(tmp_path, 
     assert f"{A} is due 2026-12-08 23:59 UTC (from " in capsys.readouterr().err
     with open(out / "grades.csv") as file:
         row, = csv.DictReader(file)
-    assert (row["score"], row["penalty"], row["late_hours"]) == ("28.8", "7.2", "26.00")
+    assert (row["score"], row["penalty"], row["late_hours"]) == (LATE, PENALTY, "26.00")
     with Gradebook(gradebook_url(out / "course"), "backproplab") as gradebook:
         assert gradebook.find_assignment(A).duedate == due.replace(tzinfo=None)
     assert (tmp_path / "course" / "gradebook.db").read_bytes() == before
@@ -120,7 +124,7 @@ def test_the_due_date_comes_from_the_gradebook_beside_the_submissions(tmp_path, 
                  "--due", "2026-12-12 00:00", "--late-penalty", "10%/day", "--replace"]) == 0
     with open(out / "grades.csv") as file:
         row, = csv.DictReader(file)
-    assert (row["score"], row["penalty"]) == ("36", "0")
+    assert (row["score"], row["penalty"]) == (f"{FULL:g}", "0")
 
 
 def test_a_gradebook_that_is_not_one_is_refused(tmp_path, capsys):
