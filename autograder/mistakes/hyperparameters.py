@@ -157,4 +157,39 @@ MISTAKES = [
         "runs counts the seeds of the whole study, not the runs of each factor and value",
         "count the rows of each group, groups.size(): a configuration may have fewer runs",
         symptom=r"^runs for .* should be \d+, got \d+"),
+    Mistake(
+        "effect_lowest_accuracy", A, "effect",
+        'means.idxmax() if metric.endswith("accuracy") else means.idxmin()', "means.idxmin()",
+        ("test_effect_best",),
+        "the best value is always the one with the lowest mean, for an accuracy too",
+        "lower is better for a loss, higher for an accuracy: take idxmax for a metric that ends "
+        "in 'accuracy'",
+        symptom=r"for an accuracy the best value has the highest mean|the highest mean of its rows"),
+    Mistake(
+        "effect_difference_reversed", A, "effect",
+        'difference = row[metric + "_mean"] - base[metric + "_mean"]',
+        'difference = base[metric + "_mean"] - row[metric + "_mean"]',
+        ("test_effect_best",),
+        "the difference taken the wrong way round, the baseline's mean minus the value's",
+        "the value's mean minus the baseline's: a lower loss than the baseline's gives a negative "
+        "difference",
+        symptom=r"^difference for .* is wrong"),
+    Mistake(
+        "effect_noise_of_single_runs", A, "effect",
+        'noise = np.sqrt(row[metric + "_std"] ** 2 / row["runs"]\n'
+        '                    + base[metric + "_std"] ** 2 / base["runs"])',
+        'noise = np.sqrt(row[metric + "_std"] ** 2 + base[metric + "_std"] ** 2)',
+        ("test_effect_finding",),
+        "the noise made of the spreads of single runs, not of the means: the runs are not divided "
+        "out",
+        "a mean over n runs varies by std / sqrt(n): noise = sqrt(s_value**2 / n_value + "
+        "s_base**2 / n_base)",
+        symptom=r"^noise for .* is wrong"),
+    Mistake(
+        "effect_finding_one_sided", A, "effect",
+        '"finding": bool(abs(difference) > 2 * noise)', '"finding": bool(difference > 2 * noise)',
+        ("test_effect_finding",),
+        "only an increase counts as a finding, so a loss well below the baseline's is not one",
+        "a difference either way is a finding: compare |difference| with 2 * noise",
+        symptom=r"^finding for .* should be True"),
 ]
