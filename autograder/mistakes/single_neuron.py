@@ -88,45 +88,45 @@ MISTAKES = [
         "return sigmoid(X @ w + b)", "return X @ w + b",
         ("test_neuron_forward",),
         "the neuron returns its pre-activation, without the sigmoid",
-        "y_hat = sigmoid(a): the output of a sigmoid neuron lies between 0 and 1",
+        "y = sigmoid(a): the output of a sigmoid neuron lies between 0 and 1",
         symptom=r"got 0\.09, expected"),
     Mistake(
         "squared_error_mean", A, "squared_error",
-        "return 0.5 * float(np.sum((y_hat - y) ** 2))",
-        "return 0.5 * float(np.mean((y_hat - y) ** 2))",
+        "return 0.5 * float(np.sum((y - t) ** 2))",
+        "return 0.5 * float(np.mean((y - t) ** 2))",
         ("test_squared_error",),
         "the loss averages over the batch instead of summing",
         "this notebook's loss is 1/2 * a SUM over the examples; a mean is N times smaller",
         symptom=r"got 0\.05, expected 0\.15"),
     Mistake(
         "squared_error_no_half", A, "squared_error",
-        "return 0.5 * float(np.sum((y_hat - y) ** 2))", "return float(np.sum((y_hat - y) ** 2))",
+        "return 0.5 * float(np.sum((y - t) ** 2))", "return float(np.sum((y - t) ** 2))",
         ("test_squared_error",),
         "the loss without its factor 1/2",
-        "L = 1/2 * sum((y_hat - y) ** 2): the 1/2 cancels the 2 of the derivative",
+        "L = 1/2 * sum((y - t) ** 2): the 1/2 cancels the 2 of the derivative",
         symptom=r"got 0\.3, expected 0\.15"),
     Mistake(
         "gradients_wrong_sign", A, "neuron_gradients",
-        "delta = (y_hat - y) * y_hat * (1.0 - y_hat)",
-        "delta = (y - y_hat) * y_hat * (1.0 - y_hat)",
+        "delta = (y - t) * y * (1.0 - y)",
+        "delta = (t - y) * y * (1.0 - y)",
         ("test_neuron_dw", "test_neuron_db"),
-        "the error signal uses y - y_hat, the gradient of -L",
-        "dL/dy_hat = y_hat - y: with the other sign, gradient descent climbs the loss",
+        "the error signal uses t - y, the gradient of -L",
+        "dL/dy = y - t: with the other sign, gradient descent climbs the loss",
         symptom=r"wrong sign"),
     Mistake(
         "gradients_no_sigmoid_derivative", A, "neuron_gradients",
-        "delta = (y_hat - y) * y_hat * (1.0 - y_hat)", "delta = y_hat - y",
+        "delta = (y - t) * y * (1.0 - y)", "delta = y - t",
         ("test_neuron_dw", "test_neuron_db"),
         "the error signal without the derivative of the sigmoid",
-        "delta = dL/da = (y_hat - y) * sigma'(a), and sigma'(a) = y_hat * (1 - y_hat)",
+        "delta = dL/da = (y - t) * sigma'(a), and sigma'(a) = y * (1 - y)",
         symptom=r"got 0\.104497|got 0\.522485"),
     Mistake(
         "gradients_derivative_of_input", A, "neuron_gradients",
-        "delta = (y_hat - y) * y_hat * (1.0 - y_hat)",
-        "a = X @ w + b\n    delta = (y_hat - y) * a * (1.0 - a)",
+        "delta = (y - t) * y * (1.0 - y)",
+        "a = X @ w + b\n    delta = (y - t) * a * (1.0 - a)",
         ("test_neuron_dw", "test_neuron_db"),
         "the sigmoid's derivative written with the pre-activation a instead of the output",
-        "sigma'(a) = sigma(a) * (1 - sigma(a)) = y_hat * (1 - y_hat), not a * (1 - a)",
+        "sigma'(a) = sigma(a) * (1 - sigma(a)) = y * (1 - y), not a * (1 - a)",
         symptom=r"got 0\.00855|got 0\.04279"),
     Mistake(
         "gradients_no_bias", A, "neuron_gradients",
@@ -155,7 +155,7 @@ MISTAKES = [
         "return np.array([-0.013035705493179764, 0.02607141098635953]), 0.13035705493179764",
         ("test_neuron_dw", "test_neuron_db"),
         "returns the worked example's gradients whatever the input",
-        "compute delta from X, y, w and b; the worked example is one case of many",
+        "compute delta from X, t, w and b; the worked example is one case of many",
         symptom=r"got 0\.026071\d*, expected -0\.0659|got 0\.130357, expected 0\.1419"),
     Mistake(
         "gd_no_update", A, "gradient_descent",
@@ -176,13 +176,13 @@ MISTAKES = [
         "w, b = np.array(w, dtype=float), float(b)  # copies: the caller's arrays stay as they were\n"
         "    losses = []\n"
         "    for _ in range(steps):\n"
-        "        losses.append(squared_error(neuron_forward(X, w, b), y))\n"
-        "        dw, db = neuron_gradients(X, y, w, b)\n"
+        "        losses.append(squared_error(neuron_forward(X, w, b), t))\n"
+        "        dw, db = neuron_gradients(X, t, w, b)\n"
         "        w, b = w - lr * dw, b - lr * db",
         "losses = []\n"
         "    for _ in range(steps):\n"
-        "        losses.append(squared_error(neuron_forward(X, w, b), y))\n"
-        "        dw, db = neuron_gradients(X, y, w, b)\n"
+        "        losses.append(squared_error(neuron_forward(X, w, b), t))\n"
+        "        dw, db = neuron_gradients(X, t, w, b)\n"
         "        w -= lr * dw\n"
         "        b -= lr * db",
         ("test_gd_params",),
@@ -191,12 +191,12 @@ MISTAKES = [
         symptom=r"modified in place"),
     Mistake(
         "gd_loss_after_update", A, "gradient_descent",
-        "        losses.append(squared_error(neuron_forward(X, w, b), y))\n"
-        "        dw, db = neuron_gradients(X, y, w, b)\n"
+        "        losses.append(squared_error(neuron_forward(X, w, b), t))\n"
+        "        dw, db = neuron_gradients(X, t, w, b)\n"
         "        w, b = w - lr * dw, b - lr * db",
-        "        dw, db = neuron_gradients(X, y, w, b)\n"
+        "        dw, db = neuron_gradients(X, t, w, b)\n"
         "        w, b = w - lr * dw, b - lr * db\n"
-        "        losses.append(squared_error(neuron_forward(X, w, b), y))",
+        "        losses.append(squared_error(neuron_forward(X, w, b), t))",
         ("test_gd_losses",),
         "records the loss after each update instead of before it",
         "losses[k] is the loss just before update k + 1: losses[0] is the starting loss",
@@ -251,12 +251,12 @@ MISTAKES = [
         "delta1 = delta2 * theta2 * z * (1.0 - z)", "delta1 = delta2 * z * (1.0 - z)",
         ("test_chain_dtheta1",),
         "the path to theta1 skips the factor da2/dz = theta2",
-        "one factor per edge: a2 = theta2 * z, so dJ/dz = delta2 * theta2",
+        "one factor per edge: a2 = theta2 * z, so dL/dz = delta2 * theta2",
         symptom=r"got -0\.0388"),
     Mistake(
         "chain_wrong_layer_derivative", A, "chain_rule",
         "delta1 = delta2 * theta2 * z * (1.0 - z)",
-        "delta1 = delta2 * theta2 * y_hat * (1.0 - y_hat)",
+        "delta1 = delta2 * theta2 * y * (1.0 - y)",
         ("test_chain_dtheta1",),
         "the hidden unit's sigmoid derivative is taken at the output unit",
         "dz/da1 = z * (1 - z), the derivative of the hidden unit's own sigmoid",
@@ -267,6 +267,6 @@ MISTAKES = [
         "return delta1 * x, delta2 * z",
         ("test_chain_dtheta2", "test_chain_dtheta1"),
         "returns one gradient per example instead of their sum",
-        "J sums over the examples, so each gradient is the sum of the per-example ones",
+        "L sums over the examples, so each gradient is the sum of the per-example ones",
         symptom=r"extra leading \(batch\) axis"),
 ]
