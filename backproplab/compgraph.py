@@ -342,7 +342,7 @@ def draw_notation(ax=None):
             va="center", zorder=5)
     ax.text(unit_j[0] + 0.95, unit_j[1], r"$z_j^{(l)}$", fontsize=14, ha="center", va="center",
             zorder=5)
-    ax.text(unit_j[0], unit_j[1] - 0.72, r"$\delta_j^{(l)} = \partial E / \partial a_j^{(l)}$",
+    ax.text(unit_j[0], unit_j[1] - 0.72, r"$\delta_j^{(l)} = \partial L / \partial a_j^{(l)}$",
             color=BACKWARD, fontsize=13, ha="center", va="center", zorder=5)
     ax.text(unit_i[0], unit_i[1], r"$i$", fontsize=13, ha="center", va="center", zorder=5)
     ax.text(unit_k[0], unit_k[1], r"$k$", fontsize=13, ha="center", va="center", zorder=5)
@@ -353,7 +353,7 @@ def draw_notation(ax=None):
         (r"$a_j^{(l)} = \sum_i\, w_{ji}^{(l)} z_i^{(l-1)} + b_j^{(l)}, \qquad "
          r"z_j^{(l)} = h(a_j^{(l)}), \qquad z^{(0)} = x$", FORWARD),
         (r"$\delta_j^{(l)} = h'(a_j^{(l)}) \sum_k\, w_{kj}^{(l+1)} \delta_k^{(l+1)}, \qquad "
-         r"\partial E / \partial w_{ji}^{(l)} = \delta_j^{(l)} z_i^{(l-1)}$", BACKWARD),
+         r"\partial L / \partial w_{ji}^{(l)} = \delta_j^{(l)} z_i^{(l-1)}$", BACKWARD),
         (r"code (batch rows): a = z @ W + b with z (N, $M_{l-1}$), W ($M_{l-1}$, $M_l$), "
          r"W[i, j] $= w_{ji}$", "black"),
     ]
