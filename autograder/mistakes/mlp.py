@@ -162,6 +162,35 @@ MISTAKES = [
         "val_loss is the loss on (X_val, y_val)",
         symptom=r"history\['val_loss'\]"),
     Mistake(
+        "train_optimizer_ignored", A, "train",
+        "optimizer = (optimizer or SGD)(model, lr)", "optimizer = SGD(model, lr)",
+        ("test_train_optimizer",),
+        "the optimizer argument is ignored: train always steps with SGD",
+        "make the optimizer from the class you are given, optimizer(model, lr), and SGD only "
+        "when optimizer is None",
+        symptom=r"never made the optimizer it was given"),
+    Mistake(
+        "train_optimizer_every_epoch", A, "train",
+        "    optimizer = (optimizer or SGD)(model, lr)  # once: Momentum and Adam keep state between steps\n"
+        "    rows = []\n"
+        "    for epoch in tqdm(range(1, epochs + 1), desc=\"training\", unit=\"epoch\"):\n",
+        "    make_optimizer, rows = optimizer or SGD, []\n"
+        "    for epoch in tqdm(range(1, epochs + 1), desc=\"training\", unit=\"epoch\"):\n"
+        "        optimizer = make_optimizer(model, lr)\n",
+        ("test_train_optimizer",),
+        "a new optimizer made every epoch: Momentum's and Adam's running averages restart from zero",
+        "make the optimizer once, before the first epoch, so its state carries over from step to "
+        "step",
+        symptom=r"made the optimizer \d+ times"),
+    Mistake(
+        "train_optimizer_class_not_made", A, "train",
+        "optimizer = (optimizer or SGD)(model, lr)", "optimizer = optimizer or SGD(model, lr)",
+        ("test_train_optimizer",),
+        "the optimizer class is used as if it were an optimizer: optimizer.step() on the class",
+        "optimizer is a class: make an optimizer from it, optimizer(model, lr), then call that "
+        "object's step()",
+        symptom=r"missing 1 required positional argument: 'self'"),
+    Mistake(
         "input_linear_returns_dx", A, "input_linear",
         'self.grads["b"] = dout.sum(axis=0)',
         'self.grads["b"] = dout.sum(axis=0)\n        return dout @ self.params["W"].T',
@@ -211,5 +240,43 @@ MISTAKES = [
         "standardize modifies its input in place",
         "return a new array, (X - mean) / std, and leave X as it was",
         symptom=r"modified in place"),
+    Mistake(
+        "fit_curve_output_sigmoid", A, "fit_curve",
+        'model = build_mlp([1, hidden, 1], "tanh", rng=rng)',
+        'model = Sequential(*build_mlp([1, hidden, 1], "tanh", rng=rng).layers, Sigmoid())',
+        ("test_fit_curve",),
+        "a Sigmoid after the output, as in the iris network trained with squared error",
+        "a regression output is linear: the prediction can be any number, so no activation "
+        "follows the last Linear",
+        symptom=r"the last layer of fit_curve's model is Sigmoid"),
+    Mistake(
+        "fit_curve_sigmoid_units", A, "fit_curve",
+        '"tanh", rng=rng)', '"sigmoid", rng=rng)',
+        ("test_fit_curve",),
+        "sigmoid hidden units instead of tanh",
+        "build the network with tanh hidden units: build_mlp([1, hidden, 1], 'tanh')",
+        symptom=r"got Linear, Sigmoid, Linear"),
+    Mistake(
+        "fit_curve_targets_vector", A, "fit_curve",
+        "X, T = x.reshape(-1, 1), t.reshape(-1, 1)", "X, T = x.reshape(-1, 1), t",
+        ("test_fit_curve",),
+        "the inputs made a column but the targets left (N,): the loss broadcasts to (N, N)",
+        "the targets must have the outputs' shape, (N, 1): (N, 1) outputs minus (N,) targets is "
+        "an (N, N) table, whose mean is smallest for a flat line",
+        symptom=r"mean over an \(N, N\) table"),
+    Mistake(
+        "fit_curve_classification_loss", A, "fit_curve",
+        "train(model, MSELoss(), X, T,", "train(model, BCEWithLogitsLoss(), X, T,",
+        ("test_fit_curve",),
+        "trained with BCEWithLogitsLoss, a classifier's loss, instead of squared error",
+        "a regression with a linear output trains with squared error: MSELoss()",
+        symptom=r"is not the mean squared error"),
+    Mistake(
+        "fit_curve_optimizer_dropped", A, "fit_curve",
+        "lr=lr,\n                    optimizer=optimizer, rng=rng)", "lr=lr,\n                    rng=rng)",
+        ("test_fit_curve",),
+        "the optimizer is not passed on to train, which then steps with SGD",
+        "pass optimizer on to train: train(..., lr=lr, optimizer=optimizer, rng=rng)",
+        symptom=r"should pass optimizer and lr on to train"),
 
 ]
