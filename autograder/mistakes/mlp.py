@@ -131,10 +131,10 @@ MISTAKES = [
         "train_no_step", A, "train",
         "            model.backward(loss.backward())\n            optimizer.step()\n",
         "            model.backward(loss.backward())\n",
-        ("test_train_updates",),
-        "gradients computed but no SGD step taken",
+        ("test_train_updates", "test_train_optimizer"),
+        "gradients computed but no optimizer step taken",
         "after model.backward(loss.backward()), call optimizer.step() for every batch",
-        symptom=r"parameters never changed"),
+        symptom=r"parameters never changed|never called its step"),
     Mistake(
         "train_no_backward", A, "train",
         "            model.backward(loss.backward())\n", "",
@@ -262,8 +262,8 @@ MISTAKES = [
         ("test_fit_curve",),
         "the inputs made a column but the targets left (N,): the loss broadcasts to (N, N)",
         "the targets must have the outputs' shape, (N, 1): (N, 1) outputs minus (N,) targets is "
-        "an (N, N) table, whose mean is smallest for a flat line",
-        symptom=r"mean over an \(N, N\) table"),
+        "an (N, N) table, whose gradient cannot pass back through the last Linear",
+        symptom=r"\(N, N\) table"),
     Mistake(
         "fit_curve_classification_loss", A, "fit_curve",
         "train(model, MSELoss(), X, T,", "train(model, BCEWithLogitsLoss(), X, T,",
