@@ -19,13 +19,20 @@ MISTAKES = [
         symptom=r"depth 2 should give .*; got Linear, ReLU, Linear$"),
     Mistake(
         "train_config_init_std_dropped", A, "train_config",
-        'build_mlp(sizes, "relu", init_std=config["init_std"], rng=seed)',
-        'build_mlp(sizes, "relu", rng=seed)',
+        'build_mlp(sizes, config["activation"], init_std=config["init_std"], rng=seed)',
+        'build_mlp(sizes, config["activation"], rng=seed)',
         ("test_train_config_model",),
         "config['init_std'] is not passed on to build_mlp, so every network starts with its "
         "default initialization",
         "pass init_std=config['init_std'] on to build_mlp",
         symptom=r"the initial layers\[\d+\]\.params\['[Wb]'\]"),
+    Mistake(
+        "train_config_activation_relu", A, "train_config",
+        'build_mlp(sizes, config["activation"],', 'build_mlp(sizes, "relu",',
+        ("test_train_config_model",),
+        "the activation of 04's networks, ReLU, instead of the config's",
+        "pass the config's activation on to build_mlp: build_mlp(sizes, config['activation'], ...)",
+        symptom=r"with activation 'tanh' the hidden units should be Tanh"),
     Mistake(
         "train_config_val_own_statistics", A, "train_config",
         "standardize(X_val, mean, std)", "standardize(X_val, *fit_standardizer(X_val))",
@@ -47,17 +54,19 @@ MISTAKES = [
         symptom=r"\(a typo\) should raise a ValueError"),
     Mistake(
         "train_config_shared_rng", A, "train_config",
-        'model = build_mlp(sizes, "relu", init_std=config["init_std"], rng=seed)\n'
+        'model = build_mlp(sizes, config["activation"], init_std=config["init_std"], rng=seed)\n'
+        "    optimizer = {\"sgd\": SGD, \"momentum\": Momentum, \"adam\": Adam}[config[\"optimizer\"]]\n"
         "    history = train(model, data.loss(), X_train, data.y_train, "
         "epochs=config[\"epochs\"],\n"
         "                    batch_size=config[\"batch_size\"], lr=config[\"lr\"], X_val=X_val,\n"
-        "                    y_val=data.y_val, rng=seed)",
+        "                    y_val=data.y_val, rng=seed, optimizer=optimizer)",
         "rng = np.random.default_rng(seed)\n"
-        '    model = build_mlp(sizes, "relu", init_std=config["init_std"], rng=rng)\n'
+        '    model = build_mlp(sizes, config["activation"], init_std=config["init_std"], rng=rng)\n'
+        "    optimizer = {\"sgd\": SGD, \"momentum\": Momentum, \"adam\": Adam}[config[\"optimizer\"]]\n"
         "    history = train(model, data.loss(), X_train, data.y_train, "
         "epochs=config[\"epochs\"],\n"
         "                    batch_size=config[\"batch_size\"], lr=config[\"lr\"], X_val=X_val,\n"
-        "                    y_val=data.y_val, rng=rng)",
+        "                    y_val=data.y_val, rng=rng, optimizer=optimizer)",
         ("test_train_config_training",),
         "one Generator shared by build_mlp and train",
         "pass the seed itself to both, rng=seed: with one shared Generator the order of the "
@@ -70,6 +79,14 @@ MISTAKES = [
         "the learning rate of 04's call of train, 0.05, instead of the config's",
         "take every number of the training from the config: lr=config['lr']",
         symptom=r"got epochs=\d+, batch_size=\d+, lr=0\.05$|train got lr=0\.05"),
+    Mistake(
+        "train_config_optimizer_ignored", A, "train_config",
+        "y_val=data.y_val, rng=seed, optimizer=optimizer)", "y_val=data.y_val, rng=seed)",
+        ("test_train_config_training",),
+        "the optimizer the config names is never passed to train, so every run uses SGD",
+        "pass the class the config's optimizer names on to train: optimizer=Momentum for "
+        "'momentum', Adam for 'adam'",
+        symptom=r"optimizer=Momentum for 'momentum'"),
     Mistake(
         "run_experiment_checks_merged_config", A, "run_experiment",
         _FACTOR_CHECK + "    config = {**baseline, factor: value}\n",
