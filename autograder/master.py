@@ -84,6 +84,11 @@ class Master:
         return [(cell_id(cell), points(cell)) for cell, _ in self._cells(TEST, WRITTEN)]
 
     @property
+    def max_score(self):
+        """Full marks: the points of every graded cell, written answers included."""
+        return sum(points for _, points in self.graded)
+
+    @property
     def solutions(self):
         """The master's solution of each answer and written answer, without its markers: a
         read-only dict grade_id -> source."""

@@ -170,7 +170,7 @@ MISTAKES = [
         ("test_cross_entropy_backward",),
         "the gradient of the mean loss is not divided by the batch size N",
         "the loss is a mean over N examples: its gradient is (softmax - onehot) / N",
-        symptom=r"cross_entropy(\(logits, y\)| for logits [^:]*): the gradient input 0 receives"),
+        symptom=r"cross_entropy(\(logits, t\)| for logits [^:]*): the gradient input 0 receives"),
     Mistake(
         "cross_entropy_overwrites", A, "cross_entropy",
         "logits.grad += dlogits / N * out.grad", "logits.grad = dlogits / N * out.grad",

@@ -47,7 +47,7 @@ from autograder.master import master
 from autograder.mistakes import catalog
 
 A = "03_vectorized_backprop"
-FULL = sum(points for _, points in master("03_vectorized_backprop").graded)
+FULL = master("03_vectorized_backprop").max_score
 MISTAKE = "linear_db_not_summed"
 # Not the grader's own course id: release_feedback must use the instructor's exchange and id
 COURSE_ID = "ml101"

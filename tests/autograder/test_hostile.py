@@ -38,7 +38,7 @@ from autograder.mistakes import catalog
 from autograder.results import CellResult, SubmissionResult
 
 A = "03_vectorized_backprop"
-FULL = sum(points for _, points in master("03_vectorized_backprop").graded)
+FULL = master("03_vectorized_backprop").max_score
 WRONG = "linear_db_not_summed"  # the honest content of most hostile submissions
 SETTINGS = Settings(timeout=5, call_timeout=5, notebook_timeout=30)
 STUDENTS = ("comparators", "helpers", "builtins", "frames", "gc", "transformer", "skip_execution",

@@ -14,7 +14,7 @@ from autograder.master import master
 from autograder.lateness import LatePolicy, PolicyError, parse_fraction, parse_rate, parse_time
 
 A = "03_vectorized_backprop"
-FULL = sum(points for _, points in master(A).graded)
+FULL = master(A).max_score
 # two started days late at 10%/day
 PENALTY, LATE = f"{0.2 * FULL:g}", f"{FULL - 0.2 * FULL:g}"
 DUE = "2026-12-08 23:59:00 UTC"

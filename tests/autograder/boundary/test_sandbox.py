@@ -111,7 +111,7 @@ def test_unsafe_no_sandbox_grades_and_says_so_everywhere(no_sandbox, tmp_path):
     assert main(["grade", str(folder), "--out", str(out), "--unsafe-no-sandbox"]) == 0
     rows = (out / "grades.csv").read_text().splitlines()[1:]
     assert rows and all("UNSAFE: graded without a sandbox" in row for row in rows)
-    full = sum(points for _, points in master(A).graded)
+    full = master(A).max_score
     assert f",{full:g},{full:g}," in rows[0]
     assert (out / "summary.md").read_text().startswith("> **UNSAFE: graded without a sandbox")
 
