@@ -20,7 +20,7 @@ from tqdm import tqdm
 from autograder.course import available_assignments, master_path
 from bench.results import summarize, table, verdict
 
-TARGET_TOTAL, TARGET_CELL, TARGET_MEMORY = 300.0, 60.0, 2 * 1024 ** 3
+TARGET_TOTAL, TARGET_CELL, TARGET_MEMORY = 120.0, 60.0, 2 * 1024 ** 3
 
 
 @dataclass
